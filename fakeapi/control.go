@@ -1,0 +1,332 @@
+package fakeapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/wire"
+)
+
+// --- the Go face of the control API ---
+
+// PlaceCall makes a phone of the outside world (from) call one of the
+// account's numbers (to). It returns the new inbound call's SID once the
+// engine has run what that makes due (the VoiceUrl webhook, typically).
+func (f *Fake) PlaceCall(from, to string) (string, error) {
+	var sid string
+	err := f.Do(func(e *sim.Engine) error {
+		c, err := e.PlaceCall(from, to)
+		if err == nil {
+			sid = c.Sid
+		}
+		return err
+	})
+	return sid, err
+}
+
+// SetPhone scripts the phone at address (a number, client:name or sip:uri
+// the account does not own).
+func (f *Fake) SetPhone(address string, s sim.PhoneScript) error {
+	return f.Do(func(e *sim.Engine) error { return e.SetPhone(address, s) })
+}
+
+// HangUp makes the party on a call's far end hang up now.
+func (f *Fake) HangUp(callSid string) error {
+	return f.Do(func(e *sim.Engine) error { return e.HangUp(callSid) })
+}
+
+// PressDigits makes the party on a call's far end press keys now.
+func (f *Fake) PressDigits(callSid, digits string) error {
+	return f.Do(func(e *sim.Engine) error { return e.PressDigits(callSid, digits) })
+}
+
+// Hears tells what the party on a call's far end hears now.
+func (f *Fake) Hears(callSid string) (sim.Hearing, error) {
+	var h sim.Hearing
+	var err error
+	f.View(func(e *sim.Engine) { h, err = e.Hears(callSid) })
+	return h, err
+}
+
+// Intervals returns a call's hearing history.
+func (f *Fake) Intervals(callSid string) ([]sim.Interval, error) {
+	var iv []sim.Interval
+	var err error
+	f.View(func(e *sim.Engine) { iv, err = e.Intervals(callSid) })
+	return iv, err
+}
+
+// Trace returns the trace so far.
+func (f *Fake) Trace() []sim.Entry {
+	var t []sim.Entry
+	f.View(func(e *sim.Engine) { t = e.Trace() })
+	return t
+}
+
+// WriteTrace renders the trace for people.
+func (f *Fake) WriteTrace(w io.Writer) error {
+	var start time.Time
+	var t []sim.Entry
+	f.View(func(e *sim.Engine) { start, t = e.Start(), e.Trace() })
+	return sim.WriteTrace(w, start, t)
+}
+
+// --- the HTTP face of the control API ---
+
+// controlRoutes mounts the control API under ControlPrefix. It speaks JSON
+// and requires the account's credentials, like the REST API.
+func (f *Fake) controlRoutes(mux *http.ServeMux) {
+	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+		mux.Handle(pattern, f.authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+			if err := h(w, r); err != nil {
+				wire.WriteError(w, toWire(err))
+			}
+		})))
+	}
+	p := strings.TrimSuffix(ControlPrefix, "/")
+	handle("POST "+p+"/calls", f.ctlPlaceCall)
+	handle("POST "+p+"/calls/{sid}/hangup", f.ctlHangUp)
+	handle("POST "+p+"/calls/{sid}/digits", f.ctlDigits)
+	handle("GET "+p+"/calls/{sid}/hears", f.ctlHears)
+	handle("PUT "+p+"/phones/{address}", f.ctlSetPhone)
+	handle("GET "+p+"/phones/{address}", f.ctlGetPhone)
+	handle("GET "+p+"/clock", f.ctlClock)
+	handle("POST "+p+"/clock/advance", f.ctlAdvance)
+	handle("GET "+p+"/trace", f.ctlTrace)
+}
+
+// readJSON decodes a control request body strictly.
+func readJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return wire.RequestTooLarge(mbe.Limit)
+		}
+		return wire.BadRequest("invalid JSON body: " + err.Error())
+	}
+	return nil
+}
+
+// duration is a JSON duration written as Go writes them: "90s", "1h30m".
+type duration time.Duration
+
+func (d *duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string like \"90s\": %w", err)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", s, err)
+	}
+	*d = duration(v)
+	return nil
+}
+
+func (d duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+type placeCallRequest struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func (f *Fake) ctlPlaceCall(w http.ResponseWriter, r *http.Request) error {
+	var req placeCallRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	sid, err := f.PlaceCall(req.From, req.To)
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusCreated, map[string]string{"call_sid": sid})
+	return nil
+}
+
+func (f *Fake) ctlHangUp(w http.ResponseWriter, r *http.Request) error {
+	if err := f.HangUp(r.PathValue("sid")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (f *Fake) ctlDigits(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Digits string `json:"digits"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	if err := f.PressDigits(r.PathValue("sid"), req.Digits); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// hearingJSON is a Hearing on the wire.
+type hearingJSON struct {
+	Kind    string   `json:"kind"`
+	Parties []string `json:"parties,omitempty"`
+	Source  string   `json:"source,omitempty"`
+	Media   string   `json:"media,omitempty"`
+	Detail  string   `json:"detail,omitempty"`
+	Text    string   `json:"text"`
+}
+
+func toHearingJSON(h sim.Hearing) hearingJSON {
+	return hearingJSON{Kind: string(h.Kind), Parties: h.Parties, Source: h.Source, Media: h.Media, Detail: h.Detail, Text: h.String()}
+}
+
+type intervalJSON struct {
+	Start   string      `json:"start"`
+	End     *string     `json:"end"`
+	Hearing hearingJSON `json:"hearing"`
+}
+
+func (f *Fake) ctlHears(w http.ResponseWriter, r *http.Request) error {
+	sid := r.PathValue("sid")
+	var (
+		now time.Time
+		h   sim.Hearing
+		ivs []sim.Interval
+		err error
+	)
+	f.View(func(e *sim.Engine) {
+		now = e.Now()
+		if h, err = e.Hears(sid); err == nil {
+			ivs, err = e.Intervals(sid)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	out := struct {
+		CallSid   string         `json:"call_sid"`
+		Now       string         `json:"now"`
+		Hears     hearingJSON    `json:"hears"`
+		Intervals []intervalJSON `json:"intervals"`
+	}{CallSid: sid, Now: wire.FormatDate(now), Hears: toHearingJSON(h)}
+	for _, iv := range ivs {
+		out.Intervals = append(out.Intervals, intervalJSON{Start: iv.Start.UTC().Format(time.RFC3339Nano), End: rfc3339OrNil(iv.End), Hearing: toHearingJSON(iv.Hearing)})
+	}
+	wire.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+func rfc3339OrNil(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339Nano)
+	return &s
+}
+
+// phoneJSON is a PhoneScript on the wire.
+type phoneJSON struct {
+	Name        string      `json:"name,omitempty"`
+	Answer      string      `json:"answer,omitempty"`
+	After       duration    `json:"after,omitempty"`
+	HangUpAfter duration    `json:"hang_up_after,omitempty"`
+	Presses     []pressJSON `json:"presses,omitempty"`
+}
+
+type pressJSON struct {
+	After  duration `json:"after"`
+	Digits string   `json:"digits"`
+}
+
+func (f *Fake) ctlSetPhone(w http.ResponseWriter, r *http.Request) error {
+	var req phoneJSON
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	s := sim.PhoneScript{Name: req.Name, Answer: sim.Answer(req.Answer), After: time.Duration(req.After), HangUpAfter: time.Duration(req.HangUpAfter)}
+	for _, p := range req.Presses {
+		s.Presses = append(s.Presses, sim.Press{After: time.Duration(p.After), Digits: p.Digits})
+	}
+	if err := f.SetPhone(r.PathValue("address"), s); err != nil {
+		return err
+	}
+	return f.ctlGetPhone(w, r)
+}
+
+func (f *Fake) ctlGetPhone(w http.ResponseWriter, r *http.Request) error {
+	var s sim.PhoneScript
+	f.View(func(e *sim.Engine) { s = e.Phone(r.PathValue("address")) })
+	out := phoneJSON{Name: s.Name, Answer: string(s.Answer), After: duration(s.After), HangUpAfter: duration(s.HangUpAfter)}
+	for _, p := range s.Presses {
+		out.Presses = append(out.Presses, pressJSON{After: duration(p.After), Digits: p.Digits})
+	}
+	wire.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+type clockJSON struct {
+	Mode    string `json:"mode"`
+	Start   string `json:"start"`
+	Now     string `json:"now"`
+	Elapsed string `json:"elapsed"`
+}
+
+func (f *Fake) clockState() clockJSON {
+	var start, now time.Time
+	f.View(func(e *sim.Engine) { start, now = e.Start(), e.Now() })
+	return clockJSON{Mode: string(f.opts.Clock), Start: wire.FormatDate(start), Now: wire.FormatDate(now), Elapsed: now.Sub(start).String()}
+}
+
+func (f *Fake) ctlClock(w http.ResponseWriter, _ *http.Request) error {
+	wire.JSON(w, http.StatusOK, f.clockState())
+	return nil
+}
+
+func (f *Fake) ctlAdvance(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		By duration `json:"by"`
+	}
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	if req.By < 0 {
+		return wire.BadRequest("by must not be negative")
+	}
+	f.Advance(time.Duration(req.By))
+	wire.JSON(w, http.StatusOK, f.clockState())
+	return nil
+}
+
+type entryJSON struct {
+	Seq    uint64 `json:"seq"`
+	At     string `json:"at"`
+	Offset string `json:"offset"`
+	Call   string `json:"call_sid,omitempty"`
+	Kind   string `json:"kind"`
+	Code   int    `json:"code,omitempty"`
+	Text   string `json:"text"`
+}
+
+func (f *Fake) ctlTrace(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Get("format") == "text" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		return f.WriteTrace(w)
+	}
+	var start time.Time
+	var entries []sim.Entry
+	f.View(func(e *sim.Engine) { start, entries = e.Start(), e.Trace() })
+	out := make([]entryJSON, 0, len(entries))
+	for _, en := range entries {
+		out = append(out, entryJSON{Seq: en.Seq, At: en.At.UTC().Format(time.RFC3339Nano), Offset: sim.Offset(en.At.Sub(start)), Call: en.Call, Kind: string(en.Kind), Code: en.Code, Text: en.Text})
+	}
+	wire.JSON(w, http.StatusOK, map[string]any{"entries": out})
+	return nil
+}

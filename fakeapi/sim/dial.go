@@ -1,0 +1,366 @@
+package sim
+
+import (
+	"github.com/holdlab/holdlab/fakeapi/wire"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/twiml"
+)
+
+// dialState is one running <Dial>: the parent blocked in it, the child legs
+// it rings, and the bridge once one of them answers. The parent's
+// interpreter resumes when it ends (see twilio-model.md §1.2, §1.3).
+type dialState struct {
+	parent   *Call
+	verb     *twiml.Dial
+	prog     *program
+	children []*Call
+	answered *Call // the child that answered first
+	bridged  bool
+	since    time.Time // when the bridge started
+	limit    *event
+	done     bool
+}
+
+// startDial begins a <Dial>. It returns true when the Dial could not start
+// and the parent simply continues.
+func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
+	d := &dialState{parent: c, verb: v, prog: p}
+	var nouns []string
+	for _, n := range v.Nouns {
+		switch n := n.(type) {
+		case *twiml.Number:
+			d.addChild(e, n.Number, n.URL, n.Method, n.StatusCallbacks)
+			nouns = append(nouns, n.Number)
+		case *twiml.Client:
+			d.addChild(e, "client:"+n.Identity, n.URL, n.Method, n.StatusCallbacks)
+			nouns = append(nouns, "client:"+n.Identity)
+		case *twiml.Sip:
+			d.addChild(e, n.URI, n.URL, n.Method, n.StatusCallbacks)
+			nouns = append(nouns, n.URI)
+		default:
+			e.traceCode(c, KindWarning, 12200, "%s <Dial><%s> is not modelled yet; skipped", e.name(c), n.Name())
+		}
+	}
+	e.tracef(c, KindVerb, "%s <Dial> %s (timeout %ds%s)", e.name(c), strings.Join(nouns, ", "), v.Timeout, dialFlags(v))
+	if len(d.children) == 0 {
+		return true
+	}
+	c.dialing = d
+	c.wait = waitDial
+	e.touch(c)
+	for _, ch := range d.children {
+		e.tracef(ch, KindDial, "%s dials %s as child leg %s", e.name(c), ch.To, wire.Short(ch.Sid))
+		ch := ch
+		e.after(0, func() { e.dispatch(ch) })
+	}
+	return false
+}
+
+func dialFlags(v *twiml.Dial) string {
+	var f []string
+	if v.Action != "" {
+		f = append(f, "action "+v.Action)
+	} else {
+		f = append(f, "no action")
+	}
+	if v.AnswerOnBridge {
+		f = append(f, "answerOnBridge")
+	}
+	if v.HangupOnStar {
+		f = append(f, "hangupOnStar")
+	}
+	return ", " + strings.Join(f, ", ")
+}
+
+// addChild creates a child leg to address for this Dial.
+func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod string, cb twiml.StatusCallbacks) {
+	parent := d.parent
+	from := parent.From
+	if d.verb.CallerID != "" {
+		from = d.verb.CallerID
+	}
+	ch := e.newCall(DirectionOutboundDial, from, address, parent)
+	ch.inDial = d
+	ch.timeout = time.Duration(d.verb.Timeout) * time.Second
+	ch.StatusCallback, ch.StatusCallbackMethod = cb.StatusCallback, orPOST(cb.StatusCallbackMethod)
+	ch.StatusCallbackEvents = eventSet(cb.StatusCallbackEvent)
+	ch.answerer = func() { e.childAnswered(d, ch, whisperURL, whisperMethod) }
+	d.children = append(d.children, ch)
+}
+
+// childAnswered: the first child to answer wins; the others stop ringing.
+func (e *Engine) childAnswered(d *dialState, ch *Call, whisperURL, whisperMethod string) {
+	if d.done || ch.inDial != d {
+		return
+	}
+	if d.answered != nil {
+		e.endCall(ch, StatusCompleted, "another leg of the same <Dial> answered first")
+		return
+	}
+	d.answered = ch
+	for _, o := range d.children {
+		if o != ch && o.Live() {
+			e.endCall(o, StatusCanceled, wire.Short(ch.Sid)+" answered first")
+		}
+	}
+	if whisperURL != "" {
+		abs, ok := e.resolve(ch, d.prog, whisperURL)
+		if !ok {
+			return
+		}
+		e.tracef(ch, KindDial, "%s answered; its <Number url> runs before the bridge", e.name(ch))
+		e.fetchTwiML(ch, abs, orPOST(whisperMethod), nil, modeWhisper, "number url (whisper)", false)
+		return
+	}
+	e.bridge(d)
+}
+
+// bridge connects the parent and the answered child: each hears the other.
+func (e *Engine) bridge(d *dialState) {
+	c, ch := d.parent, d.answered
+	if d.done || d.bridged || ch.Status.Terminal() {
+		return
+	}
+	if !c.Answered() {
+		e.answer(c, "<Dial answerOnBridge> answers the caller at the bridge")
+	}
+	d.bridged = true
+	d.since = e.now
+	e.stopInterp(ch)
+	ch.wait = waitBridge
+	c.peer, ch.peer = ch, c
+	e.tracef(c, KindDial, "%s and %s are bridged", e.name(c), e.name(ch))
+	e.touch(c)
+	e.touch(ch)
+	if tl := time.Duration(d.verb.TimeLimit) * time.Second; tl > 0 {
+		d.limit = e.after(tl, func() {
+			if !d.done && ch.Live() {
+				e.endCall(ch, StatusCompleted, "the <Dial timeLimit> of "+tl.String()+" was reached")
+			}
+		})
+	}
+}
+
+func (e *Engine) hangupOnStar(d *dialState) {
+	ch := d.answered
+	e.tracef(d.parent, KindDial, "%s pressed * and <Dial hangupOnStar> hangs up %s", e.name(d.parent), e.name(ch))
+	e.endCall(ch, StatusCompleted, "the caller pressed * (hangupOnStar)")
+}
+
+// childEnded settles a Dial when one of its children ends on its own.
+func (e *Engine) childEnded(d *dialState, ch *Call) {
+	if d.done {
+		return
+	}
+	if ch == d.answered {
+		e.endDial(d, "completed", ch, d.bridged, true)
+		return
+	}
+	if d.answered != nil {
+		return
+	}
+	for _, o := range d.children {
+		if o.Live() {
+			return
+		}
+	}
+	e.endDial(d, dialStatus(ch.Status), ch, false, false)
+}
+
+func dialStatus(s Status) string {
+	if s == StatusCanceled {
+		return "canceled"
+	}
+	return string(s)
+}
+
+// endDial ends the Dial and resumes the parent: its action URL, else the
+// next verb; with neither, the parent's document runs out and it hangs up.
+func (e *Engine) endDial(d *dialState, status string, ch *Call, bridged, withDuration bool) {
+	c := d.parent
+	duration := time.Duration(0)
+	if bridged {
+		duration = e.now.Sub(d.since)
+	}
+	e.release(d)
+	e.tracef(c, KindDial, "%s's <Dial> ends: DialCallStatus=%s", e.name(c), status)
+	if c.Status.Terminal() {
+		return
+	}
+	c.wait = waitNone
+	e.touch(c)
+	if d.verb.Action == "" {
+		e.run(c)
+		return
+	}
+	target, ok := e.resolve(c, d.prog, d.verb.Action)
+	if !ok {
+		return
+	}
+	e.fetchTwiML(c, target, d.verb.Method, dialParams(status, ch, bridged, withDuration, duration), modeMain, "dial action", false)
+}
+
+func dialParams(status string, ch *Call, bridged, withDuration bool, duration time.Duration) url.Values {
+	v := url.Values{"DialCallStatus": {status}, "DialBridged": {boolString(bridged)}}
+	if ch != nil {
+		v.Set("DialCallSid", ch.Sid)
+	}
+	if withDuration {
+		v.Set("DialCallDuration", itoa(int(duration/time.Second)))
+	}
+	return v
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// release takes every child out of the Dial, ending the ones still ringing,
+// and clears the bridge.
+func (e *Engine) release(d *dialState) {
+	d.done = true
+	d.limit.cancel()
+	c := d.parent
+	if c.dialing == d {
+		c.dialing = nil
+	}
+	for _, ch := range d.children {
+		if ch.inDial != d {
+			continue
+		}
+		ch.inDial = nil
+		if ch.peer == c {
+			ch.peer, c.peer = nil, nil
+			e.touch(ch)
+		}
+		if ch.Live() && !ch.Answered() {
+			e.endCall(ch, StatusCanceled, "the <Dial> that rang it ended")
+		}
+	}
+	if c.peer != nil && c.peer.inDial == nil {
+		c.peer = nil
+	}
+	e.touch(c)
+}
+
+// parentGone: the parent hung up (or was hung up) while in its Dial. Every
+// child is hung up; the action URL is still requested, and its answer
+// ignored. (INFERRED from practitioner reports: twilio-model.md §1.3 c2.)
+func (e *Engine) parentGone(d *dialState) {
+	if d.done {
+		return
+	}
+	c := d.parent
+	ch := d.answered
+	bridged := d.bridged
+	duration := e.now.Sub(d.since)
+	d.done = true
+	d.limit.cancel()
+	c.dialing = nil
+	c.peer = nil
+	for _, o := range d.children {
+		o.inDial = nil
+		o.peer = nil
+		if o.Live() {
+			if o.Answered() {
+				e.endCall(o, StatusCompleted, "its parent "+wire.Short(c.Sid)+" hung up")
+			} else {
+				e.endCall(o, StatusCanceled, "its parent "+wire.Short(c.Sid)+" hung up before it answered")
+			}
+		}
+	}
+	status := "completed"
+	if ch == nil {
+		status = "canceled"
+	}
+	e.tracef(c, KindDial, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
+	if d.verb.Action == "" {
+		return
+	}
+	target, ok := e.resolveQuiet(d.prog, d.verb.Action)
+	if !ok {
+		return
+	}
+	params := e.callParams(c)
+	for k, v := range dialParams(status, ch, bridged, bridged, duration) {
+		params[k] = v
+	}
+	e.emit(EffectCallback, c, target, orPOST(d.verb.Method), params, "dial action (the caller is gone; the answer is ignored)", nil)
+}
+
+// resolveQuiet resolves ref against p without side effects.
+func (e *Engine) resolveQuiet(p *program, ref string) (string, bool) {
+	if u, err := url.Parse(ref); err == nil && u.IsAbs() {
+		return ref, true
+	}
+	if p == nil || p.url == "" {
+		return "", false
+	}
+	return e.resolveOr(p, ref), true
+}
+
+// childRedirected: a REST update gave a Dial's child new TwiML. The child
+// leaves the Dial and runs it; the parent's Dial ends cleanly (§1.3 a).
+func (e *Engine) childRedirected(ch *Call) {
+	d := ch.inDial
+	if d == nil || d.done {
+		return
+	}
+	if d.answered == ch {
+		// INFERRED: DialCallStatus=completed and DialBridged=true when the
+		// child had been bridged; DialCallDuration is not sent.
+		bridged := d.bridged
+		e.tracef(d.parent, KindDial, "%s was redirected by REST, so it leaves %s's <Dial>", e.name(ch), e.name(d.parent))
+		e.endDial(d, "completed", ch, bridged, false)
+		return
+	}
+	ch.inDial = nil
+	e.tracef(d.parent, KindDial, "%s was redirected by REST before it answered and leaves the <Dial>", e.name(ch))
+	if d.answered == nil {
+		alive := false
+		for _, o := range d.children {
+			if o != ch && o.Live() && o.inDial == d {
+				alive = true
+			}
+		}
+		if !alive {
+			e.endDial(d, "completed", ch, false, false)
+		}
+	}
+}
+
+// parentRedirected: a REST update gave a Dial's parent new TwiML. Twilio
+// hangs up the child (measured: twilio-model.md §1.3 b); the parent's action
+// URL is not requested (INFERRED).
+func (e *Engine) parentRedirected(c *Call) {
+	d := c.dialing
+	if d == nil || d.done {
+		return
+	}
+	d.done = true
+	d.limit.cancel()
+	c.dialing = nil
+	c.peer = nil
+	for _, ch := range d.children {
+		if ch.inDial != d {
+			continue
+		}
+		ch.inDial = nil
+		ch.peer = nil
+		if !ch.Live() {
+			continue
+		}
+		if ch.Answered() {
+			e.endCall(ch, StatusCompleted, "its parent "+wire.Short(c.Sid)+" was redirected by REST while bridged")
+		} else {
+			e.endCall(ch, StatusCanceled, "its parent "+wire.Short(c.Sid)+" was redirected by REST while it rang")
+		}
+	}
+	e.tracef(c, KindDial, "%s's <Dial> ends because %s was redirected by REST; its action URL is not requested", e.name(c), wire.Short(c.Sid))
+}

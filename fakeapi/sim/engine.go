@@ -1,0 +1,302 @@
+package sim
+
+import (
+	"container/heap"
+	"github.com/holdlab/holdlab/fakeapi/wire"
+	"log/slog"
+	"net/url"
+	"time"
+)
+
+// Config sets up an Engine.
+type Config struct {
+	// AccountSid owns every resource. Required.
+	AccountSid string
+	// Start is the virtual time the engine starts at. Default: 2025-01-06
+	// 09:00:00 UTC (a fixed instant, so traces are reproducible).
+	Start time.Time
+	// Seed makes SIDs reproducible. Same seed, same SIDs.
+	Seed uint64
+	// AnswerDelay is how long a simulated phone rings before it answers, when
+	// its script does not say. Default 2s.
+	AnswerDelay time.Duration
+	// MediaDuration gives the length of a <Play> URL's audio. Default: 30s
+	// for every URL (see SetMediaDuration for per-URL lengths).
+	MediaDuration time.Duration
+	// Logger receives every trace entry at debug level. Optional.
+	Logger *slog.Logger
+}
+
+// DefaultStart is the virtual instant an engine starts at unless told.
+var DefaultStart = time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
+
+// Engine is the simulated Twilio voice platform. See the package doc.
+type Engine struct {
+	cfg   Config
+	start time.Time
+	now   time.Time
+	seq   uint64 // trace and event sequence
+
+	events eventQueue
+	evSeq  uint64
+
+	effects  []*Effect
+	effectID uint64
+	pending  map[uint64]*pendingFetch
+
+	ids   *wire.SIDGenerator
+	calls map[string]*Call
+	order []*Call // creation order
+
+	numbers     map[string]*PhoneNumber // by E.164 number
+	numberOrder []*PhoneNumber
+
+	phones map[string]PhoneScript
+	mediaD map[string]time.Duration
+
+	dirty []*Call
+	trace []Entry
+}
+
+// New returns an engine at its start time with no calls.
+func New(cfg Config) *Engine {
+	if cfg.Start.IsZero() {
+		cfg.Start = DefaultStart
+	}
+	if cfg.AnswerDelay == 0 {
+		cfg.AnswerDelay = 2 * time.Second
+	}
+	if cfg.MediaDuration == 0 {
+		cfg.MediaDuration = 30 * time.Second
+	}
+	start := cfg.Start.UTC().Truncate(time.Millisecond)
+	return &Engine{
+		cfg:     cfg,
+		start:   start,
+		now:     start,
+		pending: map[uint64]*pendingFetch{},
+		ids:     wire.NewSIDGenerator(cfg.Seed),
+		calls:   map[string]*Call{},
+		numbers: map[string]*PhoneNumber{},
+		phones:  map[string]PhoneScript{},
+		mediaD:  map[string]time.Duration{},
+	}
+}
+
+// Now returns the current virtual time.
+func (e *Engine) Now() time.Time { return e.now }
+
+// Start returns the virtual time the engine started at.
+func (e *Engine) Start() time.Time { return e.start }
+
+// AccountSid returns the account that owns every resource.
+func (e *Engine) AccountSid() string { return e.cfg.AccountSid }
+
+// NewSID returns a fresh SID with the given two-letter prefix.
+func (e *Engine) NewSID(prefix string) string { return e.ids.Next(prefix) }
+
+// SetMediaDuration sets the length of the audio at a <Play> URL.
+func (e *Engine) SetMediaDuration(url string, d time.Duration) { e.mediaD[url] = d }
+
+// --- virtual time ---
+
+type event struct {
+	at    time.Time
+	seq   uint64
+	fn    func()
+	dead  bool
+	index int
+}
+
+func (ev *event) cancel() {
+	if ev != nil {
+		ev.dead = true
+	}
+}
+
+type eventQueue []*event
+
+func (q eventQueue) Len() int { return len(q) }
+func (q eventQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i]; q[i].index = i; q[j].index = j }
+func (q *eventQueue) Push(x any)   { ev := x.(*event); ev.index = len(*q); *q = append(*q, ev) }
+func (q *eventQueue) Pop() any {
+	old := *q
+	n := len(old)
+	ev := old[n-1]
+	old[n-1] = nil
+	*q = old[:n-1]
+	return ev
+}
+
+// after schedules fn to run d from now. Events at the same instant run in
+// the order they were scheduled.
+func (e *Engine) after(d time.Duration, fn func()) *event {
+	e.evSeq++
+	ev := &event{at: e.now.Add(d), seq: e.evSeq, fn: fn}
+	heap.Push(&e.events, ev)
+	return ev
+}
+
+// NextEvent returns the time of the next pending event, if any.
+func (e *Engine) NextEvent() (time.Time, bool) {
+	for len(e.events) > 0 && e.events[0].dead {
+		heap.Pop(&e.events)
+	}
+	if len(e.events) == 0 {
+		return time.Time{}, false
+	}
+	return e.events[0].at, true
+}
+
+// Step runs the next event due at or before until, moving the clock to it.
+// It does nothing and returns false while effects wait to be performed, or
+// when no event is due.
+func (e *Engine) Step(until time.Time) bool {
+	if len(e.effects) > 0 {
+		return false
+	}
+	at, ok := e.NextEvent()
+	if !ok || at.After(until) {
+		return false
+	}
+	ev := heap.Pop(&e.events).(*event)
+	if ev.at.After(e.now) {
+		e.now = ev.at
+	}
+	ev.fn()
+	e.flushHearing()
+	return true
+}
+
+// SetNow moves the clock forward to t without running events; it is used
+// once no event is due before t. Moving backwards is ignored.
+func (e *Engine) SetNow(t time.Time) {
+	if t.After(e.now) {
+		e.now = t
+	}
+}
+
+// RunUntil runs every event due up to until and moves the clock there,
+// performing effects with perform. It is the single-goroutine way to drive an
+// engine (tests of this package use it); fakeapi drives it with its own loop
+// so that it can release its lock while an effect is performed.
+func (e *Engine) RunUntil(until time.Time, perform func(*Effect) Result) {
+	for {
+		if eff := e.NextEffect(); eff != nil {
+			e.Deliver(eff.ID, perform(eff))
+			continue
+		}
+		if !e.Step(until) {
+			break
+		}
+	}
+	e.SetNow(until)
+}
+
+// --- effects ---
+
+// EffectKind says what an effect is for.
+type EffectKind string
+
+// Effect kinds.
+const (
+	// EffectTwiML fetches a TwiML document the call waits for.
+	EffectTwiML EffectKind = "twiml"
+	// EffectCallback notifies the app (status callbacks, action URLs whose
+	// answer is ignored). Nothing waits for it.
+	EffectCallback EffectKind = "callback"
+)
+
+// Effect is an HTTP request Twilio would make to the app. The driver performs
+// it and hands the Result to Deliver.
+type Effect struct {
+	ID      uint64
+	Kind    EffectKind
+	CallSid string
+	URL     string
+	Method  string
+	Params  url.Values
+	// Purpose names the request for people: "voice url", "dial action",
+	// "status callback (completed)".
+	Purpose string
+}
+
+// Result is the app's answer to an Effect.
+type Result struct {
+	StatusCode  int
+	ContentType string
+	Body        []byte
+	// ErrCode is Twilio's error code when the request failed (11200 HTTP
+	// error status, 11205 connection failure, ...); 0 on success.
+	ErrCode int
+	Err     string
+}
+
+// NextEffect returns the oldest effect not yet performed, or nil. It stays
+// pending until Deliver is called with its ID.
+func (e *Engine) NextEffect() *Effect {
+	if len(e.effects) == 0 {
+		return nil
+	}
+	eff := e.effects[0]
+	e.effects = e.effects[1:]
+	return eff
+}
+
+// PendingEffects reports how many effects wait to be taken.
+func (e *Engine) PendingEffects() int { return len(e.effects) }
+
+type pendingFetch struct {
+	eff     *Effect
+	call    *Call
+	onReply func(Result)
+}
+
+func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params url.Values, purpose string, onReply func(Result)) *Effect {
+	e.effectID++
+	eff := &Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}
+	if c != nil {
+		eff.CallSid = c.Sid
+	}
+	e.effects = append(e.effects, eff)
+	e.pending[eff.ID] = &pendingFetch{eff: eff, call: c, onReply: onReply}
+	return eff
+}
+
+// Deliver hands the engine the app's answer to an effect, and runs whatever
+// follows from it at the current instant.
+func (e *Engine) Deliver(id uint64, r Result) {
+	p, ok := e.pending[id]
+	if !ok {
+		return
+	}
+	delete(e.pending, id)
+	e.traceWebhook(p, r)
+	if p.onReply != nil {
+		p.onReply(r)
+	}
+	e.flushHearing()
+}
+
+func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
+	eff := p.eff
+	summary := ""
+	switch {
+	case r.ErrCode != 0 && r.StatusCode != 0:
+		summary = "HTTP " + itoa(r.StatusCode)
+	case r.ErrCode != 0:
+		summary = "failed: " + r.Err
+	default:
+		summary = "HTTP " + itoa(r.StatusCode)
+		if r.ContentType != "" {
+			summary += " " + r.ContentType
+		}
+	}
+	e.traceCode(p.call, KindWebhook, r.ErrCode, "%s %s %s (%s) -> %s", eff.Purpose, eff.Method, eff.URL, paramSummary(eff.Params), summary)
+}

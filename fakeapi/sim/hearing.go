@@ -1,0 +1,187 @@
+package sim
+
+import (
+	"fmt"
+	"github.com/holdlab/holdlab/fakeapi/wire"
+	"strings"
+	"time"
+)
+
+// HearingKind classifies what the party on a leg's far end hears.
+type HearingKind string
+
+// What a party can hear.
+const (
+	// HearNothing: the leg is not connected (not answered yet, or ended).
+	HearNothing HearingKind = "nothing"
+	// HearRingback: the caller waits for the other side to answer.
+	HearRingback HearingKind = "ringback"
+	// HearParty: another call leg's party (or several, in a conference).
+	HearParty HearingKind = "party"
+	// HearMedia: audio played by Twilio: a <Play> URL, <Say> text, hold or
+	// wait music.
+	HearMedia HearingKind = "media"
+	// HearSilence: connected, but nothing plays.
+	HearSilence HearingKind = "silence"
+)
+
+// Hearing is what the party on a leg's far end hears at one instant.
+type Hearing struct {
+	Kind HearingKind
+	// Parties are the call SIDs heard, for HearParty.
+	Parties []string
+	// Source says where media comes from: "play", "say", "hold-music",
+	// "wait-music", "announcement", "application-error".
+	Source string
+	// Media is the Play URL or the Say text, for HearMedia.
+	Media string
+	// Detail is a short reason, e.g. "not answered" or "ended".
+	Detail string
+}
+
+// Equal reports whether two hearings are the same.
+func (h Hearing) Equal(o Hearing) bool {
+	if h.Kind != o.Kind || h.Source != o.Source || h.Media != o.Media || h.Detail != o.Detail || len(h.Parties) != len(o.Parties) {
+		return false
+	}
+	for i := range h.Parties {
+		if h.Parties[i] != o.Parties[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// String renders a hearing for people: `party CA..0002`, `media play
+// https://example.com/music.mp3`, `silence`.
+func (h Hearing) String() string {
+	switch h.Kind {
+	case HearParty:
+		return "party " + strings.Join(shortAll(h.Parties), ", ")
+	case HearMedia:
+		return fmt.Sprintf("%s %q", h.Source, h.Media)
+	case HearNothing, HearRingback, HearSilence:
+		if h.Detail != "" {
+			return string(h.Kind) + " (" + h.Detail + ")"
+		}
+		return string(h.Kind)
+	}
+	return string(h.Kind)
+}
+
+// Interval is what a leg's party heard from Start until End. The interval
+// still running has a zero End.
+type Interval struct {
+	Start, End time.Time
+	Hearing    Hearing
+}
+
+func nothing(detail string) Hearing { return Hearing{Kind: HearNothing, Detail: detail} }
+func silence(detail string) Hearing { return Hearing{Kind: HearSilence, Detail: detail} }
+func ringback() Hearing             { return Hearing{Kind: HearRingback} }
+func party(sids ...string) Hearing  { return Hearing{Kind: HearParty, Parties: sids} }
+func media(src, m string) Hearing   { return Hearing{Kind: HearMedia, Source: src, Media: m} }
+func shortAll(sids []string) []string {
+	out := make([]string, len(sids))
+	for i, s := range sids {
+		out[i] = wire.Short(s)
+	}
+	return out
+}
+
+// hearingOf works out what the far end of c hears right now.
+func (e *Engine) hearingOf(c *Call) Hearing {
+	switch {
+	case c.Status.Terminal():
+		return nothing("ended")
+	case c.peer != nil:
+		return party(c.peer.Sid)
+	case c.dialing != nil:
+		return ringback()
+	}
+	if !c.Answered() {
+		if c.Direction == DirectionInbound {
+			// The caller waits for Twilio to answer: ringback, or the media
+			// of a <Dial answerOnBridge> that has not bridged yet.
+			return ringback()
+		}
+		return nothing("not answered")
+	}
+	switch c.wait {
+	case waitMedia, waitForever, waitGather:
+		if c.media.Kind != "" {
+			return c.media
+		}
+		return silence("")
+	case waitFetch:
+		return silence("fetching TwiML")
+	case waitBridge:
+		return silence("connecting")
+	}
+	return silence("")
+}
+
+// touch marks c so that its hearing is recomputed at the end of the step.
+func (e *Engine) touch(c *Call) {
+	if c != nil && !c.dirty {
+		c.dirty = true
+		e.dirty = append(e.dirty, c)
+	}
+}
+
+// flushHearing recomputes the hearing of every touched call, closing and
+// opening intervals and tracing each change.
+func (e *Engine) flushHearing() {
+	for len(e.dirty) > 0 {
+		batch := e.dirty
+		e.dirty = nil
+		for _, c := range batch {
+			c.dirty = false
+			h := e.hearingOf(c)
+			if len(c.intervals) > 0 && c.hearing.Equal(h) {
+				continue
+			}
+			if n := len(c.intervals); n > 0 {
+				c.intervals[n-1].End = e.now
+			}
+			c.hearing = h
+			c.hearSince = e.now
+			c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
+			e.tracef(c, KindHears, "%s now hears %s", e.name(c), h)
+		}
+	}
+}
+
+// Hears returns what the far end of the call hears now.
+func (e *Engine) Hears(sid string) (Hearing, error) {
+	c, err := e.call(sid)
+	if err != nil {
+		return Hearing{}, err
+	}
+	return c.hearing, nil
+}
+
+// HeardAt returns what the far end of the call heard at instant t.
+func (e *Engine) HeardAt(sid string, t time.Time) (Hearing, error) {
+	c, err := e.call(sid)
+	if err != nil {
+		return Hearing{}, err
+	}
+	for i := len(c.intervals) - 1; i >= 0; i-- {
+		iv := c.intervals[i]
+		if !t.Before(iv.Start) && (iv.End.IsZero() || t.Before(iv.End)) {
+			return iv.Hearing, nil
+		}
+	}
+	return nothing("not yet created"), nil
+}
+
+// Intervals returns the call's hearing history; the last interval may still
+// be running (zero End).
+func (e *Engine) Intervals(sid string) ([]Interval, error) {
+	c, err := e.call(sid)
+	if err != nil {
+		return nil, err
+	}
+	return append([]Interval(nil), c.intervals...), nil
+}

@@ -1,0 +1,323 @@
+package sim
+
+import (
+	"fmt"
+	"github.com/holdlab/holdlab/fakeapi/wire"
+	"sort"
+	"time"
+)
+
+// CallParams describes a call created through the REST API (POST /Calls).
+// The fakeapi package validates the request's wire format first.
+type CallParams struct {
+	To, From             string
+	URL, Method          string // Method defaults to POST
+	Twiml                string // inline TwiML, used when URL is empty
+	FallbackURL          string
+	FallbackMethod       string
+	StatusCallback       string
+	StatusCallbackMethod string
+	StatusCallbackEvents []string      // default: completed only
+	Timeout              time.Duration // ring time, default 60s
+	TimeLimit            time.Duration // 0: no limit
+}
+
+// CreateCall creates an outbound-api call. It starts queued; it is
+// dispatched at the current instant, once the caller lets the engine run.
+func (e *Engine) CreateCall(p CallParams) (*Call, error) {
+	if p.To == "" {
+		return nil, errBadRequest(21201, "No 'To' number is specified")
+	}
+	if p.From == "" {
+		return nil, errBadRequest(21213, "No 'From' number is specified")
+	}
+	if p.URL == "" && p.Twiml == "" {
+		return nil, errBadRequest(21205, "Url parameter is required.")
+	}
+	c := e.newCall(DirectionOutboundAPI, p.From, p.To, nil)
+	c.URL, c.Method = p.URL, orPOST(p.Method)
+	c.inline = p.Twiml
+	c.FallbackURL, c.FallbackMethod = p.FallbackURL, orPOST(p.FallbackMethod)
+	c.StatusCallback, c.StatusCallbackMethod = p.StatusCallback, orPOST(p.StatusCallbackMethod)
+	c.StatusCallbackEvents = eventSet(p.StatusCallbackEvents)
+	c.timeout = p.Timeout
+	if c.timeout <= 0 {
+		c.timeout = 60 * time.Second
+	}
+	c.timeLimit = p.TimeLimit
+	c.answerer = func() { e.runAppURL(c, "url") }
+	e.tracef(c, KindREST, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
+	e.after(0, func() { e.dispatch(c) })
+	e.flushHearing()
+	return c, nil
+}
+
+// PlaceCall simulates a phone of the outside world (from) calling one of the
+// account's numbers (to): a new inbound call that fetches the number's
+// VoiceUrl, as on Twilio.
+func (e *Engine) PlaceCall(from, to string) (*Call, error) {
+	n, ok := e.numbers[to]
+	if !ok {
+		return nil, errBadRequest(21211, "The 'To' number %s is not one of the account's IncomingPhoneNumbers", to)
+	}
+	if from == "" {
+		return nil, errBadRequest(21213, "No 'From' number is specified")
+	}
+	c := e.newCall(DirectionInbound, from, to, nil)
+	e.attachPhone(c, from)
+	e.tracef(c, KindPhone, "%s calls %s", e.nameOr(c, from), to)
+	e.startInbound(c, n)
+	e.connectPhone(c)
+	e.flushHearing()
+	return c, nil
+}
+
+// startInbound sets up an inbound leg at number n and fetches its VoiceUrl.
+func (e *Engine) startInbound(c *Call, n *PhoneNumber) {
+	c.PhoneNumberSid = n.Sid
+	c.URL, c.Method = n.VoiceURL, orPOST(n.VoiceMethod)
+	c.FallbackURL, c.FallbackMethod = n.VoiceFallbackURL, orPOST(n.VoiceFallbackMethod)
+	c.StatusCallback, c.StatusCallbackMethod = n.StatusCallback, orPOST(n.StatusCallbackMethod)
+	// INFERRED: a number's StatusCallback hears only the completed event.
+	c.StatusCallbackEvents = eventSet(nil)
+	e.setStatus(c, StatusRinging, "it reached "+n.PhoneNumber)
+	e.after(0, func() { e.runAppURL(c, "voice url") })
+}
+
+func (e *Engine) newCall(dir Direction, from, to string, parent *Call) *Call {
+	c := &Call{
+		Sid:         e.ids.Next("CA"),
+		From:        from,
+		To:          to,
+		Direction:   dir,
+		Status:      StatusQueued,
+		DateCreated: e.now,
+		DateUpdated: e.now,
+		Method:      "POST",
+	}
+	if parent != nil {
+		c.ParentCallSid = parent.Sid
+	}
+	// The far end's name, for traces: the phone that calls in, or is called.
+	if dir == DirectionInbound {
+		c.label = e.phones[from].Name
+	} else {
+		c.label = e.phones[to].Name
+	}
+	e.calls[c.Sid] = c
+	e.order = append(e.order, c)
+	e.touch(c)
+	return c
+}
+
+// dispatch places an outbound leg: to one of our own numbers (a new inbound
+// leg) or to a simulated phone.
+func (e *Engine) dispatch(c *Call) {
+	if c.Status.Terminal() {
+		return
+	}
+	e.callback(c, "initiated")
+	if n, ok := e.numbers[c.To]; ok {
+		in := e.newCall(DirectionInbound, c.From, c.To, nil)
+		c.loop, in.loop = in, c
+		e.setStatus(c, StatusRinging, "it rings "+c.To+", one of the account's numbers")
+		c.ringTimer = e.after(c.timeout, func() {
+			if !c.Answered() {
+				e.endCall(c, StatusNoAnswer, "nobody answered within "+c.timeout.String())
+			}
+		})
+		e.startInbound(in, n)
+		return
+	}
+	e.attachPhone(c, c.To)
+	e.ringPhone(c)
+}
+
+// answer marks c answered and runs whatever answering starts.
+func (e *Engine) answer(c *Call, cause string) {
+	if c.Answered() || c.Status.Terminal() {
+		return
+	}
+	c.ringTimer.cancel()
+	c.StartTime = e.now
+	e.setStatus(c, StatusInProgress, cause)
+	if c.Direction != DirectionInbound {
+		e.connectPhone(c)
+	}
+	if c.timeLimit > 0 {
+		e.after(c.timeLimit, func() {
+			if c.Live() {
+				e.endCall(c, StatusCompleted, "its TimeLimit of "+c.timeLimit.String()+" was reached")
+			}
+		})
+	}
+	if o := c.loop; o != nil && c.Direction == DirectionInbound && !o.Answered() {
+		e.answer(o, wire.Short(c.Sid)+" answered it")
+	}
+	if f := c.answerer; f != nil {
+		c.answerer = nil
+		f()
+	}
+}
+
+// setStatus moves c to a new status, tracing it and sending the status
+// callbacks the call subscribed to.
+func (e *Engine) setStatus(c *Call, st Status, cause string) {
+	old := c.Status
+	if old == st {
+		return
+	}
+	if old.Terminal() {
+		panic(fmt.Sprintf("sim: %s moved from terminal %s to %s", c.Sid, old, st))
+	}
+	c.Status = st
+	c.DateUpdated = e.now
+	if st.Terminal() {
+		c.EndTime = e.now
+	}
+	e.tracef(c, KindStatus, "%s %s -> %s: %s", e.name(c), old, st, cause)
+	e.touch(c)
+	switch {
+	case st == StatusRinging:
+		e.callback(c, "ringing")
+	case st == StatusInProgress:
+		e.callback(c, "answered")
+	case st.Terminal():
+		e.callback(c, "completed")
+	}
+}
+
+// endCall ends c with a terminal status and settles everything tied to it:
+// its interpreter, its phone, its <Dial> and its looped leg.
+func (e *Engine) endCall(c *Call, st Status, cause string) {
+	if c.Status.Terminal() {
+		return
+	}
+	e.stopInterp(c)
+	c.ringTimer.cancel()
+	if c.phone != nil {
+		c.phone.stop()
+	}
+	e.setStatus(c, st, cause)
+	if d := c.dialing; d != nil {
+		e.parentGone(d)
+	}
+	if d := c.inDial; d != nil {
+		e.childEnded(d, c)
+	}
+	if o := c.loop; o != nil && o.Live() {
+		switch {
+		case o.Answered():
+			e.endCall(o, StatusCompleted, "the other side, "+wire.Short(c.Sid)+", ended")
+		case st == StatusBusy || st == StatusFailed:
+			e.endCall(o, st, wire.Short(c.Sid)+" ended "+string(st))
+		default:
+			e.endCall(o, StatusCanceled, wire.Short(c.Sid)+" ended before it was answered")
+		}
+	}
+}
+
+// stopInterp abandons whatever c's interpreter was doing.
+func (e *Engine) stopInterp(c *Call) {
+	c.timer.cancel()
+	c.timer = nil
+	if g := c.gather; g != nil {
+		g.timer.cancel()
+		c.gather = nil
+	}
+	c.fetching = 0
+	c.wait = waitNone
+	c.media = Hearing{}
+	c.prog = nil
+	e.touch(c)
+}
+
+// Call returns the call with the given SID.
+func (e *Engine) Call(sid string) (*Call, bool) {
+	c, ok := e.calls[sid]
+	return c, ok
+}
+
+func (e *Engine) call(sid string) (*Call, error) {
+	c, ok := e.calls[sid]
+	if !ok {
+		return nil, errNotFound(fmt.Sprintf("/2010-04-01/Accounts/%s/Calls/%s.json", e.cfg.AccountSid, sid))
+	}
+	return c, nil
+}
+
+// CallFilter selects calls in Calls.
+type CallFilter struct {
+	To, From, ParentCallSid string
+	Status                  Status
+}
+
+// Calls returns the calls matching f, newest first, as Twilio lists them.
+func (e *Engine) Calls(f CallFilter) []*Call {
+	var out []*Call
+	for i := len(e.order) - 1; i >= 0; i-- {
+		c := e.order[i]
+		if (f.To == "" || c.To == f.To) && (f.From == "" || c.From == f.From) &&
+			(f.ParentCallSid == "" || c.ParentCallSid == f.ParentCallSid) &&
+			(f.Status == "" || c.Status == f.Status) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// DeleteCall removes an ended call's record.
+func (e *Engine) DeleteCall(sid string) error {
+	c, err := e.call(sid)
+	if err != nil {
+		return err
+	}
+	if c.Live() {
+		return errBadRequest(20009, "Cannot delete this resource before it is complete")
+	}
+	delete(e.calls, sid)
+	for i, o := range e.order {
+		if o == c {
+			e.order = append(e.order[:i], e.order[i+1:]...)
+			break
+		}
+	}
+	e.tracef(c, KindREST, "DELETE removes the record of %s", e.name(c))
+	return nil
+}
+
+func (e *Engine) nameOr(c *Call, fallback string) string {
+	if c.label != "" {
+		return c.label
+	}
+	return fallback
+}
+
+func orPOST(m string) string {
+	if m == "" {
+		return "POST"
+	}
+	return m
+}
+
+// eventSet turns StatusCallbackEvent values into a set; with none, Twilio
+// sends only the completed event.
+func eventSet(evs []string) map[string]bool {
+	set := map[string]bool{}
+	for _, ev := range evs {
+		set[ev] = true
+	}
+	if len(set) == 0 {
+		set["completed"] = true
+	}
+	return set
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

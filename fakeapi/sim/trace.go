@@ -1,0 +1,109 @@
+package sim
+
+import (
+	"fmt"
+	"github.com/holdlab/holdlab/fakeapi/wire"
+	"io"
+	"strings"
+	"time"
+)
+
+// EntryKind classifies a trace entry.
+type EntryKind string
+
+// Kinds of trace entries.
+const (
+	KindStatus  EntryKind = "status"  // a call's status changed
+	KindHears   EntryKind = "hears"   // what a party hears changed
+	KindVerb    EntryKind = "verb"    // the interpreter ran a verb
+	KindDial    EntryKind = "dial"    // a <Dial> began, bridged or ended
+	KindWebhook EntryKind = "webhook" // a request to the app and its answer
+	KindREST    EntryKind = "rest"    // a REST request changed something
+	KindPhone   EntryKind = "phone"   // a simulated phone acted
+	KindWarning EntryKind = "warning" // a Twilio warning (12200 ...)
+	KindError   EntryKind = "error"   // a Twilio error (11200, 12100 ...)
+)
+
+// Entry is one line of the trace.
+type Entry struct {
+	Seq  uint64
+	At   time.Time
+	Call string // the call SID it concerns, or ""
+	Kind EntryKind
+	Code int // Twilio error or warning code, if any
+	Text string
+}
+
+// Trace returns every entry so far, in order.
+func (e *Engine) Trace() []Entry { return append([]Entry(nil), e.trace...) }
+
+// TraceSince returns the entries with Seq greater than seq.
+func (e *Engine) TraceSince(seq uint64) []Entry {
+	i := len(e.trace)
+	for i > 0 && e.trace[i-1].Seq > seq {
+		i--
+	}
+	return append([]Entry(nil), e.trace[i:]...)
+}
+
+// WriteTrace renders entries for people, one per line, with times as offsets
+// from start:
+//
+//	00:00:02.000  CA..0002  status   CA..0002 (agent) ringing -> in-progress: the phone answered
+func WriteTrace(w io.Writer, start time.Time, entries []Entry) error {
+	for _, en := range entries {
+		call := wire.Short(en.Call)
+		if call == "" {
+			call = "-"
+		}
+		if _, err := fmt.Fprintf(w, "%s  %-8s  %-7s  %s\n", Offset(en.At.Sub(start)), call, en.Kind, en.Text); err != nil {
+			return fmt.Errorf("write trace: %w", err)
+		}
+	}
+	return nil
+}
+
+// Offset renders a duration as HH:MM:SS.mmm.
+func Offset(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	ms := d.Milliseconds()
+	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
+}
+
+func (e *Engine) tracef(c *Call, kind EntryKind, format string, args ...any) {
+	e.traceCode(c, kind, 0, format, args...)
+}
+
+func (e *Engine) traceCode(c *Call, kind EntryKind, code int, format string, args ...any) {
+	e.seq++
+	sid := ""
+	if c != nil {
+		sid = c.Sid
+	}
+	en := Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: fmt.Sprintf(format, args...)}
+	e.trace = append(e.trace, en)
+	if e.cfg.Logger != nil {
+		e.cfg.Logger.Debug(en.Text, "call", sid, "kind", string(kind), "at", Offset(e.now.Sub(e.start)))
+	}
+}
+
+// name renders a call for the trace: "CA..0002 (agent)".
+func (e *Engine) name(c *Call) string {
+	if c == nil {
+		return "-"
+	}
+	if c.label != "" {
+		return wire.Short(c.Sid) + " (" + c.label + ")"
+	}
+	return wire.Short(c.Sid)
+}
+
+func quoteShort(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}

@@ -1,0 +1,136 @@
+package fakeapi
+
+import (
+	"bytes"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/twilio/twilio-go"
+	"github.com/twilio/twilio-go/client"
+)
+
+// HTTPClient returns a client whose requests are answered by the fake in
+// memory, whatever host their URL names (twilio-go always writes
+// https://api.twilio.com): no socket is opened.
+func (f *Fake) HTTPClient() *http.Client {
+	return &http.Client{
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) { return serveInMemory(f.handler, r) }),
+		// Like twilio-go's own client: never follow redirects.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// RestClient returns an unmodified twilio-go client that talks to the fake
+// in memory, with the fake account's credentials.
+func (f *Fake) RestClient() *twilio.RestClient {
+	return newRestClient(f.opts.AccountSid, f.opts.AuthToken, f.HTTPClient())
+}
+
+// NewRestClient returns a twilio-go client that sends every request to
+// baseURL (e.g. the address of `holdlab serve`, "http://127.0.0.1:8088")
+// instead of api.twilio.com. Only the scheme and host change; paths, bodies
+// and credentials are exactly what twilio-go sends.
+func NewRestClient(baseURL, accountSid, authToken string) (*twilio.RestClient, error) {
+	base, err := url.Parse(baseURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("fakeapi: base URL %q must be absolute, like http://127.0.0.1:8088", baseURL)
+	}
+	hc := &http.Client{
+		Transport: &rewriteHost{base: base, next: http.DefaultTransport},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	return newRestClient(accountSid, authToken, hc), nil
+}
+
+func newRestClient(sid, token string, hc *http.Client) *twilio.RestClient {
+	c := &client.Client{Credentials: client.NewCredentials(sid, token), HTTPClient: hc}
+	c.SetAccountSid(sid)
+	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+}
+
+// rewriteHost sends requests to base's scheme and host.
+type rewriteHost struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t *rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme = t.base.Scheme
+	r2.URL.Host = t.base.Host
+	r2.Host = t.base.Host
+	if p := strings.TrimSuffix(t.base.Path, "/"); p != "" {
+		r2.URL.Path = p + r2.URL.Path
+	}
+	return t.next.RoundTrip(r2)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// serveInMemory answers r with h, in the calling goroutine.
+func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	// Give the handler the server-side view a real server would: a URL of
+	// path and query only, Host, and TLS for https.
+	sr := r.Clone(r.Context())
+	sr.RequestURI = r.URL.RequestURI()
+	sr.URL = &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	if sr.Body == nil {
+		sr.Body = http.NoBody
+	}
+	if sr.Host == "" {
+		sr.Host = r.URL.Host
+	}
+	if r.URL.Scheme == "https" {
+		sr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: r.URL.Hostname()}
+	}
+	sr.RemoteAddr = "127.0.0.1:0"
+	w := &memResponse{header: http.Header{}, status: http.StatusOK}
+	h.ServeHTTP(w, sr)
+	return &http.Response{
+		Status:        fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)),
+		StatusCode:    w.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        w.header,
+		Body:          io.NopCloser(bytes.NewReader(w.body.Bytes())),
+		ContentLength: int64(w.body.Len()),
+		Request:       r,
+	}, nil
+}
+
+// memResponse is the ResponseWriter of an in-memory request.
+type memResponse struct {
+	header      http.Header
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func (w *memResponse) Header() http.Header { return w.header }
+
+func (w *memResponse) WriteHeader(status int) {
+	if w.wroteHeader {
+		return
+	}
+	w.wroteHeader = true
+	w.status = status
+}
+
+func (w *memResponse) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.body.Write(b)
+}

@@ -1,0 +1,94 @@
+package wire
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestSIDGeneratorDeterministic(t *testing.T) {
+	prefixes := []string{"CA", "CA", "CF", "CA", "QU", "CF"}
+	run := func(seed uint64) []string {
+		g := NewSIDGenerator(seed)
+		var out []string
+		for _, p := range prefixes {
+			out = append(out, g.Next(p))
+		}
+		return out
+	}
+	a, b, c := run(1), run(1), run(2)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("same seed, different SID %d: %s vs %s", i, a[i], b[i])
+		}
+		if a[i] == c[i] {
+			t.Errorf("different seeds, same SID %d: %s", i, a[i])
+		}
+	}
+	wantSuffix := []string{"0001", "0002", "0001", "0003", "0001", "0002"}
+	re := regexp.MustCompile(`^[A-Z]{2}[0-9a-f]{32}$`)
+	seen := map[string]bool{}
+	for i, sid := range a {
+		if !re.MatchString(sid) {
+			t.Errorf("bad format %q", sid)
+		}
+		if !strings.HasPrefix(sid, prefixes[i]) || !strings.HasSuffix(sid, wantSuffix[i]) {
+			t.Errorf("SID %d = %s, want prefix %s and suffix %s", i, sid, prefixes[i], wantSuffix[i])
+		}
+		if !ValidSID(prefixes[i], sid) {
+			t.Errorf("ValidSID rejects %s", sid)
+		}
+		if seen[sid] {
+			t.Errorf("duplicate %s", sid)
+		}
+		seen[sid] = true
+	}
+}
+
+func TestSIDOrdinalWraps(t *testing.T) {
+	g := NewSIDGenerator(7)
+	var last string
+	for range 10000 {
+		last = g.Next("CA")
+	}
+	if !strings.HasSuffix(last, "0000") || !ValidSID("CA", last) {
+		t.Fatalf("10000th SID = %s", last)
+	}
+}
+
+func TestValidSID(t *testing.T) {
+	hex32 := strings.Repeat("0123456789abcdef", 2)
+	tests := []struct {
+		prefix, s string
+		want      bool
+	}{
+		{"CA", "CA" + hex32, true},
+		{"CA", "CA" + strings.ToUpper(hex32), true},
+		{"CF", "CA" + hex32, false},
+		{"CA", "CA" + hex32[:31], false},
+		{"CA", "CA" + hex32 + "0", false},
+		{"CA", "CA" + hex32[:31] + "g", false},
+		{"CA", "ca" + hex32, false},
+		{"CA", "", false},
+		{"CA", "Front", false},
+	}
+	for _, tc := range tests {
+		if got := ValidSID(tc.prefix, tc.s); got != tc.want {
+			t.Errorf("ValidSID(%q, %q) = %v, want %v", tc.prefix, tc.s, got, tc.want)
+		}
+	}
+}
+
+func TestShort(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"CA" + strings.Repeat("f", 28) + "0001", "CA..0001"},
+		{"QU" + strings.Repeat("0", 28) + "0042", "QU..0042"},
+		{"Front", "Front"},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := Short(tc.in); got != tc.want {
+			t.Errorf("Short(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
