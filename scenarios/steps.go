@@ -1,0 +1,510 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/strategies"
+	openapi "github.com/twilio/twilio-go/rest/api/v2010"
+)
+
+// register binds every step to the world. Steps are thin adapters over
+// world methods; step texts are meant to be reused in users' own features.
+func (w *world) register(step func(pattern string, fn any)) {
+	// Setting up.
+	step(`^the customer has called the support line and is talking to the agent$`, w.customerCalledAndTalking)
+	step(`^the agent has called the customer and they are talking$`, w.agentCalledAndTalking)
+	step(`^the customer (?:has called|calls) the support line$`, w.customerCalls)
+	step(`^the support line answers with:$`, func(doc *godog.DocString) error { return w.answer("/voice", doc) })
+	step(`^the app answers "([^"]*)" with:$`, w.answer)
+	step(`^the app serves audio at "([^"]*)"$`, w.serveAudio)
+	step(`^the agent's phone answers after (\d+) seconds$`, w.agentAnswersAfter)
+
+	// The strategy.
+	step(`^the agent puts the (customer|agent) on hold$`, w.hold)
+	step(`^the agent has put the (customer|agent) on hold$`, w.mustHold)
+	step(`^the agent takes the customer off hold$`, w.unhold)
+	step(`^the agent has taken the customer off hold$`, w.mustUnhold)
+	step(`^the strategy reports no error$`, w.noError)
+	step(`^the strategy reports that nobody is on hold$`, func() error { return w.errorIs(strategies.ErrNotHeld) })
+	step(`^the strategy reports that the call has already ended$`, func() error { return w.errorIs(strategies.ErrCallEnded) })
+
+	// Time and people.
+	step(`^(\d+) (seconds?|minutes?|hours?) pass(?:es)?$`, w.pass)
+	step(`^the (customer|agent|supervisor) hangs up$`, w.hangUp)
+	step(`^the customer hangs up at the same moment as the agent takes the customer off hold$`, w.hangUpRacingUnhold)
+
+	// REST calls an app makes directly.
+	step(`^the app redirects the (customer|agent)'s leg to "([^"]*)"$`, w.redirect)
+	step(`^the app hangs up the (customer|agent)'s leg$`, func(role string) error { return w.updateStatus(role, "completed") })
+	step(`^the app cancels the (customer|agent)'s leg$`, func(role string) error { return w.updateStatus(role, "canceled") })
+	step(`^Twilio answers with error (\d+)$`, w.lastErrorCode)
+
+	// Conferences.
+	step(`^the agent has joined conference "([^"]*)"$`, func(room string) error { return w.addParticipant(room, "agent", false, "") })
+	step(`^the agent has joined conference "([^"]*)" asking for the conference events "([^"]*)"$`, func(room, events string) error {
+		return w.addParticipant(room, "agent", false, events)
+	})
+	step(`^the app has added the supervisor to conference "([^"]*)" with endConferenceOnExit$`, func(room string) error {
+		return w.addParticipant(room, "supervisor", true, "")
+	})
+	step(`^the app holds the (customer|agent) in conference "([^"]*)" with hold music "([^"]*)"$`, w.holdParticipant)
+	step(`^conference "([^"]*)" has (\d+) participants?$`, w.participantCount)
+	step(`^the app (received|did not receive) a conference event "([^"]*)"$`, w.conferenceEvent)
+
+	// What is true.
+	step(`^the (customer|agent) hears hold music$`, func(role string) error { return w.wantHears(role, "hold music", isHoldMusic) })
+	step(`^the (customer|agent) hears silence$`, func(role string) error {
+		return w.wantHears(role, "silence", func(h sim.Hearing) bool { return h.Kind == sim.HearSilence })
+	})
+	step(`^the customer and the agent hear each other$`, w.hearEachOther)
+	step(`^the customer has heard hold music for the last (\d+) hours?$`, w.heardMusicFor)
+	step(`^the (customer|agent)'s call (is in progress|has ended|is ringing|has been canceled)$`, w.wantCall)
+	step(`^both calls are in progress$`, func() error { return w.allCalls("in-progress") })
+	step(`^all calls have ended$`, func() error { return w.allCalls("ended") })
+	step(`^Twilio shows the customer on hold$`, func() error { return w.wantHeldInTwilio(true) })
+	step(`^nobody is on hold in Twilio$`, func() error { return w.wantHeldInTwilio(false) })
+	step(`^the app received "([^"]*)" with (\w+) "([^"]*)"$`, w.receivedWith)
+	step(`^the trace shows error (\d+)$`, w.traceShows)
+}
+
+func (w *world) customerCalls() error {
+	if err := w.claimSupportNumber(); err != nil {
+		return err
+	}
+	sid, err := w.fake.PlaceCall(CustomerPhone, SupportNumber)
+	if err != nil {
+		return err
+	}
+	w.first, w.inbound = sid, true
+	w.fake.Advance(settle)
+	return nil
+}
+
+func (w *world) customerCalledAndTalking() error {
+	if err := w.customerCalls(); err != nil {
+		return err
+	}
+	return w.hearEachOther()
+}
+
+func (w *world) agentCalledAndTalking() error {
+	if w.strat == nil {
+		return errors.New("the agent needs a strategy to call the customer")
+	}
+	if err := w.claimSupportNumber(); err != nil {
+		return err
+	}
+	sid, err := w.strat.CallCustomer(background, CustomerPhone)
+	if err != nil {
+		return err
+	}
+	w.first = sid
+	w.fake.Advance(settle)
+	return w.hearEachOther()
+}
+
+func (w *world) answer(path string, doc *godog.DocString) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.docs[path] = expand(doc.Content)
+	return nil
+}
+
+func (w *world) serveAudio(path string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.audio[path] = true
+	return nil
+}
+
+func (w *world) agentAnswersAfter(secs int) error {
+	return w.fake.SetPhone(AgentNumber, sim.PhoneScript{Name: "agent", After: time.Duration(secs) * time.Second})
+}
+
+func (w *world) needStrategy() error {
+	if w.strat == nil {
+		return errors.New("this step needs a strategy")
+	}
+	if w.first == "" {
+		return errors.New("no call has been placed yet")
+	}
+	return nil
+}
+
+func (w *world) hold(role string) error {
+	if err := w.needStrategy(); err != nil {
+		return err
+	}
+	w.lastErr = w.strat.Hold(background, w.first, strategies.Party(role))
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+func (w *world) mustHold(role string) error {
+	if err := w.hold(role); err != nil {
+		return err
+	}
+	if w.lastErr != nil {
+		return fmt.Errorf("hold: %w", w.lastErr)
+	}
+	return w.wantHears(role, "hold music", isHoldMusic)
+}
+
+func (w *world) unhold() error {
+	if err := w.needStrategy(); err != nil {
+		return err
+	}
+	w.lastErr = w.strat.Unhold(background, w.first)
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+func (w *world) mustUnhold() error {
+	if err := w.unhold(); err != nil {
+		return err
+	}
+	if w.lastErr != nil {
+		return fmt.Errorf("unhold: %w", w.lastErr)
+	}
+	return w.hearEachOther()
+}
+
+func (w *world) noError() error {
+	if w.lastErr != nil {
+		return fmt.Errorf("the strategy reported: %w", w.lastErr)
+	}
+	return nil
+}
+
+func (w *world) errorIs(target error) error {
+	if !errors.Is(w.lastErr, target) {
+		return fmt.Errorf("the strategy reported %v, want %q", w.lastErr, target)
+	}
+	return nil
+}
+
+func (w *world) pass(n int, unit string) error {
+	d := time.Second
+	switch strings.TrimSuffix(unit, "s") {
+	case "minute":
+		d = time.Minute
+	case "hour":
+		d = time.Hour
+	}
+	w.fake.Advance(time.Duration(n) * d)
+	return nil
+}
+
+func (w *world) hangUp(role string) error {
+	sid, err := w.leg(role)
+	if err != nil {
+		return err
+	}
+	if err := w.fake.HangUp(sid); err != nil {
+		return fmt.Errorf("the %s cannot hang up: %w", role, err)
+	}
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+// hangUpRacingUnhold: the customer hangs up, and in the same virtual
+// instant the agent presses unhold.
+func (w *world) hangUpRacingUnhold() error {
+	if err := w.needStrategy(); err != nil {
+		return err
+	}
+	sid, err := w.leg("customer")
+	if err != nil {
+		return err
+	}
+	if err := w.fake.HangUp(sid); err != nil {
+		return err
+	}
+	w.lastErr = w.strat.Unhold(background, w.first)
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+func (w *world) redirect(role, path string) error {
+	sid, err := w.leg(role)
+	if err != nil {
+		return err
+	}
+	_, w.lastErr = w.api.UpdateCall(sid, &openapi.UpdateCallParams{Url: ptr(rawURL(path))})
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+func (w *world) updateStatus(role, status string) error {
+	sid, err := w.leg(role)
+	if err != nil {
+		return err
+	}
+	_, w.lastErr = w.api.UpdateCall(sid, &openapi.UpdateCallParams{Status: ptr(status)})
+	if w.lastErr != nil {
+		return w.lastErr
+	}
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+func (w *world) lastErrorCode(code int) error {
+	if got := restCode(w.lastErr); got != code {
+		return fmt.Errorf("Twilio answered %v, want error %d", w.lastErr, code)
+	}
+	return nil
+}
+
+func (w *world) conference(room string) (string, error) {
+	confs, err := w.api.ListConference(&openapi.ListConferenceParams{FriendlyName: ptr(room)})
+	if err != nil {
+		return "", err
+	}
+	if len(confs) == 0 {
+		return "", fmt.Errorf("no conference %q", room)
+	}
+	return *confs[0].Sid, nil
+}
+
+func (w *world) addParticipant(room, role string, endOnExit bool, events string) error {
+	p := &openapi.CreateParticipantParams{From: ptr(SupportNumber), To: ptr(roles[role]), Label: ptr(role)}
+	if endOnExit {
+		p.EndConferenceOnExit = ptr(true)
+	}
+	if events != "" {
+		p.ConferenceStatusCallback = ptr(rawURL("/events"))
+		p.ConferenceStatusCallbackEvent = ptr(strings.Fields(events))
+	}
+	if _, err := w.api.CreateParticipant(room, p); err != nil {
+		return fmt.Errorf("add the %s: %w", role, err)
+	}
+	w.fake.Advance(settle)
+	return nil
+}
+
+func (w *world) holdParticipant(role, room, path string) error {
+	conf, err := w.conference(room)
+	if err != nil {
+		return err
+	}
+	sid, err := w.leg(role)
+	if err != nil {
+		return err
+	}
+	_, err = w.api.UpdateParticipant(conf, sid, &openapi.UpdateParticipantParams{Hold: ptr(true), HoldUrl: ptr(rawURL(path)), HoldMethod: ptr("GET")})
+	if err != nil {
+		return fmt.Errorf("hold the %s: %w", role, err)
+	}
+	w.fake.Advance(time.Second)
+	return nil
+}
+
+func (w *world) participantCount(room string, n int) error {
+	conf, err := w.conference(room)
+	if err != nil {
+		return err
+	}
+	ps, err := w.api.ListParticipant(conf, nil)
+	if err != nil {
+		return err
+	}
+	if len(ps) != n {
+		return fmt.Errorf("conference %q has %d participants, want %d", room, len(ps), n)
+	}
+	return nil
+}
+
+func (w *world) conferenceEvent(verb, event string) error {
+	got := false
+	for _, r := range w.requests("/events") {
+		if r.params.Get("StatusCallbackEvent") == event {
+			got = true
+		}
+	}
+	if want := verb == "received"; got != want {
+		var seen []string
+		for _, r := range w.requests("/events") {
+			seen = append(seen, r.params.Get("StatusCallbackEvent"))
+		}
+		return fmt.Errorf("conference event %q received: %v, want %v (events seen: %v)", event, got, want, seen)
+	}
+	return nil
+}
+
+func (w *world) wantHears(role, what string, ok func(sim.Hearing) bool) error {
+	h, sid, err := w.hears(role)
+	if err != nil {
+		return err
+	}
+	if !ok(h) {
+		return fmt.Errorf("the %s (%s) hears %s, want %s", role, sid, h, what)
+	}
+	return nil
+}
+
+func (w *world) hearEachOther() error {
+	c, cs, err := w.hears("customer")
+	if err != nil {
+		return err
+	}
+	a, as, err := w.hears("agent")
+	if err != nil {
+		return err
+	}
+	if !hearsParty(c, as) || !hearsParty(a, cs) {
+		return fmt.Errorf("the customer hears %s and the agent hears %s; want each to hear the other", c, a)
+	}
+	return nil
+}
+
+func hearsParty(h sim.Hearing, sid string) bool {
+	if h.Kind != sim.HearParty {
+		return false
+	}
+	for _, p := range h.Parties {
+		if p == sid {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *world) heardMusicFor(hours int) error {
+	sid, err := w.leg("customer")
+	if err != nil {
+		return err
+	}
+	ivs, err := w.fake.Intervals(sid)
+	if err != nil {
+		return err
+	}
+	now := w.fake.Now()
+	since := now.Add(-time.Duration(hours) * time.Hour)
+	for i := len(ivs) - 1; i >= 0; i-- {
+		iv := ivs[i]
+		if !isHoldMusic(iv.Hearing) {
+			return fmt.Errorf("at %s the customer heard %s", iv.Start.Format(time.TimeOnly), iv.Hearing)
+		}
+		if !iv.Start.After(since) {
+			return nil
+		}
+	}
+	return errors.New("the customer has not heard music that long")
+}
+
+func (w *world) wantCall(role, state string) error {
+	st, err := w.status(role)
+	if err != nil {
+		return err
+	}
+	ok := false
+	switch state {
+	case "is in progress":
+		ok = st == "in-progress"
+	case "is ringing":
+		ok = st == "ringing"
+	case "has been canceled":
+		ok = st == "canceled"
+	case "has ended":
+		ok = st != "queued" && st != "ringing" && st != "in-progress"
+	}
+	if !ok {
+		return fmt.Errorf("the %s's call is %s; want it to be %s", role, st, strings.TrimPrefix(strings.TrimPrefix(state, "is "), "has "))
+	}
+	return nil
+}
+
+// allCalls checks every call of the scenario: all in progress, or all ended.
+func (w *world) allCalls(want string) error {
+	if want == "in-progress" {
+		for _, role := range []string{"customer", "agent"} {
+			if err := w.wantCall(role, "is in progress"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	calls, err := w.api.ListCall(nil)
+	if err != nil {
+		return err
+	}
+	for _, c := range calls {
+		if live(c) {
+			return fmt.Errorf("call %s (%s -> %s) is still %s", *c.Sid, *c.From, *c.To, *c.Status)
+		}
+	}
+	return nil
+}
+
+// wantHeldInTwilio checks hold as Twilio's REST API shows it: a conference
+// participant with hold=true, or a call waiting in a queue.
+func (w *world) wantHeldInTwilio(want bool) error {
+	sid, err := w.leg("customer")
+	if err != nil {
+		return err
+	}
+	held, where, err := w.heldInTwilio(sid)
+	if err != nil {
+		return err
+	}
+	if held != want {
+		if want {
+			return fmt.Errorf("Twilio does not show the customer (%s) on hold: not a held participant, not in a queue", sid)
+		}
+		return fmt.Errorf("Twilio still shows the customer on hold (%s)", where)
+	}
+	return nil
+}
+
+func (w *world) heldInTwilio(sid string) (bool, string, error) {
+	confs, err := w.api.ListConference(&openapi.ListConferenceParams{Status: ptr("in-progress")})
+	if err != nil {
+		return false, "", err
+	}
+	for _, c := range confs {
+		p, err := w.api.FetchParticipant(*c.Sid, sid, nil)
+		if err == nil && p.Hold != nil && *p.Hold {
+			return true, "participant of " + *c.FriendlyName + " with hold=true", nil
+		}
+	}
+	queues, err := w.api.ListQueue(nil)
+	if err != nil {
+		return false, "", err
+	}
+	for _, q := range queues {
+		if _, err := w.api.FetchMember(*q.Sid, sid, nil); err == nil {
+			return true, "member of queue " + *q.FriendlyName, nil
+		}
+	}
+	return false, "", nil
+}
+
+func (w *world) receivedWith(path, param, value string) error {
+	reqs := w.requests(path)
+	if len(reqs) == 0 {
+		return fmt.Errorf("the app received no request at %s", path)
+	}
+	var seen []string
+	for _, r := range reqs {
+		if r.params.Get(param) == value {
+			return nil
+		}
+		seen = append(seen, param+"="+r.params.Get(param))
+	}
+	return fmt.Errorf("no request at %s had %s=%s (saw %v)", path, param, value, seen)
+}
+
+func (w *world) traceShows(code int) error {
+	for _, e := range w.fake.Trace() {
+		if e.Code == code {
+			return nil
+		}
+	}
+	return fmt.Errorf("the trace has no error %s", strconv.Itoa(code))
+}
