@@ -40,6 +40,9 @@ func (f *Fake) routes() http.Handler {
 	handle("POST "+acct+"/IncomingPhoneNumbers/{file}", f.updateNumber)
 	handle("DELETE "+acct+"/IncomingPhoneNumbers/{file}", f.deleteNumber)
 
+	f.conferenceRoutes(mux)
+	f.queueRoutes(mux)
+
 	f.controlRoutes(mux)
 
 	// Anything else under the API is Twilio's 20404 (or 405 for a known

@@ -95,6 +95,12 @@ type Call struct {
 	inDial  *dialState // as a child: the Dial that created it
 	peer    *Call      // the leg it is bridged with
 
+	// Conference and queue relations (conference.go, queue.go).
+	part    *Participant // the conference participant it is (pending or connected)
+	member  *member      // the queue it waits in (<Enqueue>)
+	qbridge *queueBridge // a <Dial><Queue> bridge it is in, as dialer or dequeued caller
+	qwait   *queueWaiter // as a dialer: waiting in <Dial><Queue> for a caller to arrive
+
 	// What the far end hears, over time.
 	hearing   Hearing
 	hearSince time.Time
@@ -131,6 +137,7 @@ const (
 	waitBridge           // child bridged (or about to be) in a <Dial>
 	waitForever          // media that never ends (loop="0")
 	waitSilence          // a document ran out where silence follows (not a hang-up)
+	waitRoom             // blocked in <Dial><Conference>, <Dial><Queue> or <Enqueue>
 )
 
 // programMode says what a TwiML document is for, which decides what happens

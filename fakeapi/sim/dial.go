@@ -27,6 +27,16 @@ type dialState struct {
 // startDial begins a <Dial>. It returns true when the Dial could not start
 // and the parent simply continues.
 func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
+	// A <Conference> or <Queue> noun makes the Dial a room rather than a
+	// bridge to child legs (conference.go, queue.go).
+	for _, n := range v.Nouns {
+		switch n := n.(type) {
+		case *twiml.Conference:
+			return e.dialConference(c, p, v, n)
+		case *twiml.Queue:
+			return e.dialQueue(c, p, v, n)
+		}
+	}
 	d := &dialState{parent: c, verb: v, prog: p}
 	var nouns []string
 	for _, n := range v.Nouns {

@@ -1,8 +1,10 @@
 // Package sim is holdlab's deterministic model of Twilio Programmable Voice:
 // call legs with Twilio's statuses and directions, a resumable TwiML
-// interpreter per leg, <Dial> bridges between parent and child legs, the
-// simulated phones of the outside world, and a trace that says, in words a
-// learner understands, what happened, when, and why.
+// interpreter per leg, <Dial> bridges between parent and child legs,
+// conferences (hold, wait and hold music, announcements) and queues
+// (<Enqueue>, <Dial><Queue>), the simulated phones of the outside world, and
+// a trace that says, in words a learner understands, what happened, when,
+// and why.
 //
 // The engine is a state machine in the style of etcd's raft: it owns virtual
 // time as data (a heap of events ordered by time and sequence number), never

@@ -55,6 +55,10 @@ type Engine struct {
 	mediaD map[string]time.Duration
 
 	dirty []*Call
+
+	confs  []*Conference // every conference, in creation order (conference.go)
+	queues []*Queue      // the account's queues, in creation order (queue.go)
+
 	trace []Entry
 }
 

@@ -55,6 +55,45 @@ func TestGoldenTraces(t *testing.T) {
 			must(t, w.e.HangUp(c.Sid))
 			w.settle()
 		}},
+		{"conference_hold", func(t *testing.T, w *world) {
+			// The customer calls into a room, the agent is added by REST,
+			// then the agent puts the customer on hold and takes it back.
+			w.app.twiml(voiceURL, `<Response><Dial action="/after"><Conference participantLabel="customer" statusCallback="https://app.test/conf" statusCallbackEvent="start end join leave hold">support-room</Conference></Dial></Response>`)
+			w.app.twiml("https://app.test/conf", "")
+			c := w.place(customer, support)
+			w.run(5 * time.Second)
+			pt, err := w.e.CreateParticipant("support-room", ParticipantParams{From: support, To: agent, Label: "agent", EndConferenceOnExit: true})
+			must(t, err)
+			w.run(30 * time.Second)
+			_, err = w.e.UpdateParticipant(pt.ConferenceSid, "customer", ParticipantUpdate{Hold: ptr(true), HoldURL: ptr(holdURL)})
+			must(t, err)
+			w.run(60 * time.Second)
+			_, err = w.e.UpdateParticipant(pt.ConferenceSid, "customer", ParticipantUpdate{Hold: ptr(false)})
+			must(t, err)
+			w.run(30 * time.Second)
+			must(t, w.e.HangUp(pt.CallSid))
+			w.run(5 * time.Second)
+			must(t, w.e.HangUp(c.Sid))
+			w.settle()
+		}},
+		{"queue_hold", func(t *testing.T, w *world) {
+			// The agent calls the customer; hold puts the customer (the
+			// child leg) in a queue, resume dials that queue.
+			w.app.twiml("https://app.test/agent", `<Response><Dial callerId="`+support+`" action="/after">`+customer+`</Dial></Response>`)
+			w.app.twiml("https://app.test/enqueue", `<Response><Enqueue waitUrl="/wait" action="/dequeued">hold</Enqueue></Response>`)
+			w.app.twiml("https://app.test/wait", `<Response><Say>Please hold, your agent will be right back</Say><Play>`+music+`</Play></Response>`)
+			w.app.twiml("https://app.test/resume", `<Response><Dial><Queue>hold</Queue></Dial></Response>`)
+			w.app.twiml("https://app.test/dequeued", `<Response><Say>Thank you for calling</Say></Response>`)
+			ag, err := w.e.CreateCall(CallParams{To: agent, From: support, URL: "https://app.test/agent"})
+			must(t, err)
+			w.run(20 * time.Second)
+			w.update(w.child(ag), UpdateParams{URL: "https://app.test/enqueue"})
+			w.run(40 * time.Second)
+			w.update(ag, UpdateParams{URL: "https://app.test/resume"})
+			w.run(30 * time.Second)
+			must(t, w.e.HangUp(ag.Sid))
+			w.run(10 * time.Second)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

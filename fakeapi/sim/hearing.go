@@ -91,6 +91,12 @@ func shortAll(sids []string) []string {
 
 // hearingOf works out what the far end of c hears right now.
 func (e *Engine) hearingOf(c *Call) Hearing {
+	if c.Live() {
+		// A conference, a queue or a queue bridge decides (conference.go).
+		if h, ok := e.roomHearing(c); ok {
+			return h
+		}
+	}
 	switch {
 	case c.Status.Terminal():
 		return nothing("ended")

@@ -232,9 +232,10 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 		return false
 	case *twiml.Dial:
 		return e.startDial(c, p, v)
+	case *twiml.Enqueue:
+		return e.enqueue(c, p, v)
 	case *twiml.Leave:
-		e.traceCode(c, KindWarning, 12200, "%s <Leave> outside a queue does nothing", e.name(c))
-		return true
+		return e.leaveVerb(c)
 	default:
 		e.traceCode(c, KindWarning, 12200, "%s <%s> is not modelled yet; skipped", e.name(c), v.Name())
 		return true
@@ -401,6 +402,8 @@ func (e *Engine) press(c *Call, digits string) {
 			e.gatherKey(c, c.gather, key)
 		case key == "*" && c.dialing != nil && c.dialing.verb.HangupOnStar && c.dialing.answered != nil:
 			e.hangupOnStar(c.dialing)
+		default:
+			e.roomKey(c, key)
 		}
 	}
 }
@@ -509,7 +512,7 @@ func (e *Engine) callback(c *Call, event string) {
 var standardParams = map[string]bool{
 	"AccountSid": true, "ApiVersion": true, "CallSid": true, "Direction": true, "From": true, "To": true,
 	"Caller": true, "Called": true, "ParentCallSid": true, "Timestamp": true, "CallbackSource": true,
-	"SequenceNumber": true,
+	"SequenceNumber": true, "ConferenceSid": true,
 }
 
 // paramSummary renders the interesting parameters of a webhook.

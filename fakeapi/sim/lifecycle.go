@@ -193,6 +193,9 @@ func (e *Engine) endCall(c *Call, st Status, cause string) {
 	if c.Status.Terminal() {
 		return
 	}
+	// Leave any conference or queue first, so that the room reacts (events,
+	// action URLs, the conference ending) as to a hang-up.
+	e.leaveRooms(c, leftHungUp, st)
 	e.stopInterp(c)
 	c.ringTimer.cancel()
 	if c.phone != nil {
@@ -219,6 +222,10 @@ func (e *Engine) endCall(c *Call, st Status, cause string) {
 
 // stopInterp abandons whatever c's interpreter was doing.
 func (e *Engine) stopInterp(c *Call) {
+	if c.inRoom() {
+		// A leg whose interpreter is replaced leaves its conference or queue.
+		e.leaveRooms(c, leftRedirected, "")
+	}
 	c.timer.cancel()
 	c.timer = nil
 	if g := c.gather; g != nil {

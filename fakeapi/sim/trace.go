@@ -22,6 +22,8 @@ const (
 	KindPhone   EntryKind = "phone"   // a simulated phone acted
 	KindWarning EntryKind = "warning" // a Twilio warning (12200 ...)
 	KindError   EntryKind = "error"   // a Twilio error (11200, 12100 ...)
+	KindConf    EntryKind = "conf"    // a conference or one of its participants changed
+	KindQueue   EntryKind = "queue"   // a queue or one of its members changed
 )
 
 // Entry is one line of the trace.

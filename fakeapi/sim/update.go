@@ -80,6 +80,7 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 	if !c.Answered() {
 		// Not answered yet: the new instructions run when it answers.
 		e.tracef(c, KindREST, "POST /Calls/%s %s: %s is not answered yet, so the new TwiML runs when it is", wire.Short(c.Sid), what, e.name(c))
+		e.leaveRooms(c, leftRedirected, "") // a participant still ringing will not join
 		c.URL, c.Method, c.inline = p.URL, orPOST(p.Method), p.Twiml
 		if c.inDial != nil {
 			e.childRedirected(c)
@@ -88,6 +89,9 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 		return
 	}
 	e.tracef(c, KindREST, "POST /Calls/%s %s redirects %s", wire.Short(c.Sid), what, e.name(c))
+	// New TwiML takes the leg out of its conference or queue first
+	// (pitfall 4; conference.go, queue.go).
+	e.leaveRooms(c, leftRedirected, "")
 	if c.dialing != nil {
 		e.parentRedirected(c)
 	}

@@ -1,0 +1,460 @@
+package sim
+
+import (
+	"mime"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/twiml"
+)
+
+// DefaultMusicURL is Twilio's default hold and wait music: the classical
+// bucket of its holdmusic twimlet (twilio-model.md §3.1). holdlab does not
+// fetch it; a party that gets it hears it forever.
+const DefaultMusicURL = "https://twimlets.com/holdmusic?Bucket=com.twilio.music.classical"
+
+// runnerKind says what a restricted document is for, which decides the
+// verbs it may use and what happens when it runs out.
+type runnerKind int
+
+const (
+	// runConfWait: a conference waitUrl. Play, Say, Pause, Redirect; when it
+	// runs out, silence (Twilio does not loop it).
+	runConfWait runnerKind = iota
+	// runHold: a participant's HoldUrl. Same rules as runConfWait.
+	runHold
+	// runAnnounce: an AnnounceUrl. Same verbs; when it runs out the
+	// announcement is over.
+	runAnnounce
+	// runQueueURL: the url of <Dial><Queue>, played to the dequeued caller.
+	// Same verbs; when it runs out the bridge is made.
+	runQueueURL
+	// runEnqueueWait: an <Enqueue> waitUrl. Play, Say, Pause, Redirect,
+	// Hangup, Leave and Gather; when it runs out Twilio requests the waitUrl
+	// again.
+	runEnqueueWait
+)
+
+// mediaRunner runs a restricted TwiML document (wait music, hold music, an
+// announcement, a queue's url) on a leg whose own program stays blocked in
+// <Dial> or <Enqueue>. It has its own program, timer and fetch, so it never
+// disturbs the leg's interpreter; what it plays is its hearing, which the
+// conference or queue the leg is in decides whether the party hears.
+type mediaRunner struct {
+	kind    runnerKind
+	call    *Call  // the leg it plays to; nil for a conference-wide announcement
+	what    string // for traces: "hold music", "wait music", ...
+	source  string // Hearing.Source of what it plays; "" means the verb's ("say", "play")
+	purpose string // Effect.Purpose of its fetches
+	url     string // the document it started with (an <Enqueue> waitUrl is requested again)
+	method  string
+	// params adds request parameters, computed at each fetch (a queue's
+	// position and size).
+	params func() url.Values
+	// touch marks the legs that may hear it.
+	touch func()
+
+	prog           *program
+	timer          *event
+	fetching       uint64
+	hearing        Hearing
+	gather         *runnerGather
+	stopped        bool
+	lastFetch      time.Time
+	instantFetches int
+
+	// onDone runs when a runAnnounce or runQueueURL document is over.
+	onDone func()
+	// onLeave runs on <Leave> (runEnqueueWait).
+	onLeave func()
+	// onError runs when the document cannot be used (fetch failure,
+	// invalid TwiML, a verb not allowed). nil: the party hears silence.
+	onError func(code int)
+}
+
+type runnerGather struct {
+	verb    *twiml.Gather
+	url     string
+	digits  string
+	prompts *program
+	playing bool
+	timer   *event
+}
+
+// newRunner returns a runner of kind for leg c (nil: no leg).
+func (e *Engine) newRunner(kind runnerKind, c *Call, what, source, purpose string) *mediaRunner {
+	r := &mediaRunner{kind: kind, call: c, what: what, source: source, purpose: purpose}
+	r.touch = func() { e.touch(c) }
+	return r
+}
+
+// heard is what the runner plays now.
+func (r *mediaRunner) heard() Hearing {
+	if r == nil || r.stopped || r.hearing.Kind == "" {
+		return silence("")
+	}
+	return r.hearing
+}
+
+// live reports whether the runner still runs.
+func (r *mediaRunner) live() bool { return r != nil && !r.stopped }
+
+// runnerDefaultMusic makes r play Twilio's default music forever.
+func (e *Engine) runnerDefaultMusic(r *mediaRunner) {
+	r.hearing = media(r.source, DefaultMusicURL)
+	r.touch()
+}
+
+// runnerSilence makes r play nothing from now on.
+func (e *Engine) runnerSilence(r *mediaRunner, detail string) {
+	e.runnerHalt(r)
+	r.hearing = silence(detail)
+	r.touch()
+}
+
+// runnerHalt cancels whatever r was doing, keeping it alive.
+func (e *Engine) runnerHalt(r *mediaRunner) {
+	r.timer.cancel()
+	r.timer = nil
+	if g := r.gather; g != nil {
+		g.timer.cancel()
+		r.gather = nil
+	}
+	r.fetching = 0
+	r.prog = nil
+}
+
+// stopRunner ends r for good; answers to its fetches are then ignored.
+func (e *Engine) stopRunner(r *mediaRunner) {
+	if r == nil || r.stopped {
+		return
+	}
+	e.runnerHalt(r)
+	r.stopped = true
+	r.hearing = Hearing{}
+	r.touch()
+}
+
+// runnerFetch requests a document for r.
+func (e *Engine) runnerFetch(r *mediaRunner, rawURL, method string, extra url.Values) {
+	e.runnerHalt(r)
+	if r.lastFetch.Equal(e.now) {
+		r.instantFetches++
+	} else {
+		r.lastFetch, r.instantFetches = e.now, 1
+	}
+	if r.instantFetches > maxInstantFetches {
+		e.traceCode(r.call, KindError, 0, "%s fetched %d documents without time passing: a <Redirect> loop; holdlab stops it", r.what, maxInstantFetches)
+		e.runnerFail(r, 0)
+		return
+	}
+	var params url.Values
+	if r.call != nil {
+		params = e.callParams(r.call)
+	} else {
+		params = url.Values{"AccountSid": {e.cfg.AccountSid}, "ApiVersion": {"2010-04-01"}}
+	}
+	if r.params != nil {
+		for k, vs := range r.params() {
+			params[k] = vs
+		}
+	}
+	for k, vs := range extra {
+		params[k] = vs
+	}
+	r.hearing = silence("fetching " + r.what)
+	r.touch()
+	var id uint64
+	eff := e.emit(EffectTwiML, r.call, rawURL, orPOST(method), params, r.purpose, func(res Result) {
+		e.runnerDoc(r, id, res, rawURL)
+	})
+	id = eff.ID
+	r.fetching = id
+}
+
+// runnerDoc receives a document fetched for r.
+func (e *Engine) runnerDoc(r *mediaRunner, id uint64, res Result, docURL string) {
+	if r.stopped || r.fetching != id {
+		e.tracef(r.call, KindWebhook, "the answer is ignored: the %s has stopped", r.what)
+		return
+	}
+	r.fetching = 0
+	if res.ErrCode != 0 {
+		e.traceCode(r.call, KindError, res.ErrCode, "%s: fetching %s failed (%d): %s", r.what, docURL, res.ErrCode, res.Err)
+		e.runnerFail(r, res.ErrCode)
+		return
+	}
+	ct, _, _ := mime.ParseMediaType(res.ContentType)
+	var d *twiml.Document
+	switch {
+	case strings.HasPrefix(ct, "audio/"):
+		// An audio file is played once (pitfall 5: a bare MP3 HoldUrl does
+		// not loop); what follows depends on the kind of document.
+		d = &twiml.Document{Verbs: []twiml.Verb{&twiml.Play{URL: docURL, Loop: 1}}}
+	case ct == "text/xml" || ct == "application/xml" || ct == "text/html" || ct == "text/plain":
+		var err error
+		d, err = twiml.Parse(res.Body)
+		if err != nil {
+			e.traceCode(r.call, KindError, 12100, "%s: the document from %s is not valid TwiML: %v", r.what, docURL, err)
+			e.runnerFail(r, 12100)
+			return
+		}
+	default:
+		e.traceCode(r.call, KindError, 12300, "%s: %s answered with Content-Type %q, which is neither audio nor TwiML", r.what, docURL, res.ContentType)
+		e.runnerFail(r, 12300)
+		return
+	}
+	for _, w := range d.Warnings {
+		e.traceCode(r.call, KindWarning, w.Code, "%s: %s: %s (skipped)", r.what, w.Path, w.Message)
+	}
+	r.prog = &program{verbs: d.Verbs, url: docURL}
+	e.runnerRun(r)
+}
+
+// runnerFail handles a document r cannot use.
+func (e *Engine) runnerFail(r *mediaRunner, code int) {
+	if r.onError != nil {
+		e.runnerHalt(r)
+		r.stopped = true
+		r.hearing = Hearing{}
+		r.touch()
+		r.onError(code)
+		return
+	}
+	e.runnerSilence(r, r.what+" failed")
+}
+
+// runnerRun executes r's verbs until one blocks or the document runs out.
+func (e *Engine) runnerRun(r *mediaRunner) {
+	for !r.stopped {
+		p := r.prog
+		if p == nil || p.pc >= len(p.verbs) {
+			e.runnerExhausted(r)
+			return
+		}
+		v := p.verbs[p.pc]
+		p.pc++
+		if !e.runnerExec(r, p, v) {
+			return
+		}
+	}
+}
+
+func (r *mediaRunner) mediaOf(verbSource, m string) Hearing {
+	if r.source != "" {
+		return media(r.source, m)
+	}
+	return media(verbSource, m)
+}
+
+// runnerExec runs one verb of a restricted document.
+func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
+	c := r.call
+	switch v := v.(type) {
+	case *twiml.Say:
+		e.tracef(c, KindVerb, "%s: <Say> %s%s", r.label(e), quoteShort(v.Text, 60), loopNote(v.Loop))
+		return e.runnerPlay(r, r.mediaOf("say", v.Text), sayDuration(v.Text), v.Loop)
+	case *twiml.Play:
+		if v.Digits != "" {
+			e.tracef(c, KindVerb, "%s: <Play digits=%q>", r.label(e), v.Digits)
+			return e.runnerPlay(r, r.mediaOf("play", "DTMF "+v.Digits), time.Duration(len(v.Digits))*500*time.Millisecond, 1)
+		}
+		u := e.resolveOr(p, v.URL)
+		e.tracef(c, KindVerb, "%s: <Play> %s%s", r.label(e), u, loopNote(v.Loop))
+		return e.runnerPlay(r, r.mediaOf("play", u), e.mediaDuration(u), v.Loop)
+	case *twiml.Pause:
+		e.tracef(c, KindVerb, "%s: <Pause length=%d>", r.label(e), v.Length)
+		return e.runnerPlay(r, silence("pause"), time.Duration(v.Length)*time.Second, 1)
+	case *twiml.Redirect:
+		target, ok := e.resolveQuiet(p, v.URL)
+		if !ok {
+			e.traceCode(c, KindError, 15004, "%s: relative URL %q in TwiML that has no document URL", r.label(e), v.URL)
+			e.runnerFail(r, 15004)
+			return false
+		}
+		e.tracef(c, KindVerb, "%s: <Redirect> to %s", r.label(e), target)
+		e.runnerFetch(r, target, v.Method, nil)
+		return false
+	case *twiml.Hangup:
+		if r.kind == runEnqueueWait && c != nil {
+			e.tracef(c, KindVerb, "%s: <Hangup> takes the caller out of the queue and ends the call", r.label(e))
+			e.endCall(c, StatusCompleted, "<Hangup> in the queue's waitUrl")
+			return false
+		}
+	case *twiml.Leave:
+		if r.kind == runEnqueueWait && r.onLeave != nil {
+			e.tracef(c, KindVerb, "%s: <Leave>", r.label(e))
+			e.runnerHalt(r)
+			r.stopped = true
+			r.hearing = Hearing{}
+			r.touch()
+			r.onLeave()
+			return false
+		}
+	case *twiml.Gather:
+		if r.kind == runEnqueueWait {
+			e.runnerGather(r, p, v)
+			return false
+		}
+	}
+	allowed := "Play, Say, Pause and Redirect"
+	if r.kind == runEnqueueWait {
+		allowed = "Play, Say, Pause, Redirect, Hangup, Leave and Gather"
+	}
+	// Twilio's 13238 names conference wait, hold and announce documents; an
+	// <Enqueue> waitUrl with a verb it does not allow gets the same code
+	// here (INFERRED).
+	e.traceCode(c, KindError, 13238, "%s: <%s> is not allowed here (only %s); the %s stops", r.label(e), v.Name(), allowed, r.what)
+	e.runnerFail(r, 13238)
+	return false
+}
+
+// label names the runner in traces: "CA..0002 (agent) hold music".
+func (r *mediaRunner) label(e *Engine) string {
+	if r.call == nil {
+		return r.what
+	}
+	return e.name(r.call) + " " + r.what
+}
+
+// runnerPlay makes r play h for d (times loop; loop 0 is forever).
+func (e *Engine) runnerPlay(r *mediaRunner, h Hearing, d time.Duration, loop int) bool {
+	r.hearing = h
+	r.touch()
+	if loop == 0 {
+		return false
+	}
+	r.timer = e.after(d*time.Duration(loop), func() {
+		r.timer = nil
+		e.runnerRun(r)
+	})
+	return false
+}
+
+// runnerExhausted applies the rule of r's kind for a document that ran out.
+func (e *Engine) runnerExhausted(r *mediaRunner) {
+	r.prog = nil
+	switch r.kind {
+	case runConfWait, runHold:
+		// Twilio plays silence when wait or hold TwiML runs out
+		// (twilio-model.md §3.1, pitfall 6; for HoldUrl INFERRED).
+		e.tracef(r.call, KindConf, "%s ran out of verbs: silence follows (Twilio does not loop it)", r.label(e))
+		r.hearing = silence(r.what + " ended")
+		r.touch()
+	case runAnnounce, runQueueURL:
+		r.stopped = true
+		r.hearing = Hearing{}
+		r.touch()
+		if r.onDone != nil {
+			r.onDone()
+		}
+	case runEnqueueWait:
+		e.tracef(r.call, KindQueue, "%s ran out of verbs: Twilio requests the waitUrl again", r.label(e))
+		e.runnerFetch(r, r.url, r.method, nil)
+	}
+}
+
+// --- <Gather> in an <Enqueue> waitUrl ---
+
+func (e *Engine) runnerGather(r *mediaRunner, p *program, v *twiml.Gather) {
+	e.tracef(r.call, KindVerb, "%s: <Gather numDigits=%d timeout=%d> waits for keys", r.label(e), v.NumDigits, v.Timeout)
+	g := &runnerGather{verb: v, url: p.url, prompts: &program{verbs: v.Children, url: p.url}, playing: len(v.Children) > 0}
+	r.gather = g
+	e.runnerPrompt(r, g)
+}
+
+func (e *Engine) runnerPrompt(r *mediaRunner, g *runnerGather) {
+	if r.gather != g {
+		return
+	}
+	cp := g.prompts
+	if !g.playing || cp.pc >= len(cp.verbs) {
+		g.playing = false
+		r.hearing = silence("waiting for keys")
+		r.touch()
+		e.runnerGatherTimeout(r, g)
+		return
+	}
+	v := cp.verbs[cp.pc]
+	cp.pc++
+	var h Hearing
+	var d time.Duration
+	loop := 1
+	switch v := v.(type) {
+	case *twiml.Say:
+		h, d, loop = r.mediaOf("say", v.Text), sayDuration(v.Text), v.Loop
+	case *twiml.Play:
+		u := e.resolveOr(cp, v.URL)
+		h, d, loop = r.mediaOf("play", u), e.mediaDuration(u), v.Loop
+	case *twiml.Pause:
+		h, d = silence("pause"), time.Duration(v.Length)*time.Second
+	default:
+		e.runnerPrompt(r, g)
+		return
+	}
+	r.hearing = h
+	r.touch()
+	if loop == 0 {
+		return
+	}
+	g.timer = e.after(d*time.Duration(loop), func() { e.runnerPrompt(r, g) })
+}
+
+func (e *Engine) runnerGatherTimeout(r *mediaRunner, g *runnerGather) {
+	g.timer.cancel()
+	g.timer = e.after(time.Duration(g.verb.Timeout)*time.Second, func() { e.runnerGatherDone(r, g, "") })
+}
+
+// runnerKey delivers a key pressed while r gathers.
+func (e *Engine) runnerKey(r *mediaRunner, key string) {
+	g := r.gather
+	if g == nil {
+		return
+	}
+	if g.playing {
+		g.playing = false
+		g.timer.cancel()
+	}
+	v := g.verb
+	if v.FinishOnKey != "" && strings.Contains(v.FinishOnKey, key) {
+		e.runnerGatherDone(r, g, key)
+		return
+	}
+	g.digits += key
+	if v.NumDigits > 0 && len(g.digits) >= v.NumDigits {
+		e.runnerGatherDone(r, g, "")
+		return
+	}
+	e.runnerGatherTimeout(r, g)
+}
+
+func (e *Engine) runnerGatherDone(r *mediaRunner, g *runnerGather, finishedOn string) {
+	if r.gather != g {
+		return
+	}
+	g.timer.cancel()
+	r.gather = nil
+	v := g.verb
+	if g.digits == "" && !v.ActionOnEmptyResult {
+		e.tracef(r.call, KindVerb, "%s: <Gather> got no keys; the next verb runs", r.label(e))
+		e.runnerRun(r)
+		return
+	}
+	e.tracef(r.call, KindVerb, "%s: <Gather> got %q", r.label(e), g.digits)
+	target := v.Action
+	if target == "" {
+		target = g.url
+	}
+	abs, ok := e.resolveQuiet(&program{url: g.url}, target)
+	if !ok {
+		e.traceCode(r.call, KindError, 15004, "%s: relative URL %q in TwiML that has no document URL", r.label(e), target)
+		e.runnerFail(r, 15004)
+		return
+	}
+	extra := url.Values{"Digits": {g.digits}}
+	if finishedOn != "" {
+		extra.Set("FinishedOnKey", finishedOn)
+	}
+	e.runnerFetch(r, abs, v.Method, extra)
+}
