@@ -1,5 +1,3 @@
-// Package features embeds holdlab's Gherkin feature files, so that the
-// holdlab binary carries them and runs anywhere.
 package features
 
 import "embed"

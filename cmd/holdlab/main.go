@@ -1,6 +1,3 @@
-// Command holdlab tests hold and unhold logic for Twilio calls against a
-// fake Twilio: it serves the fake for apps in any language (serve) and, as
-// the project grows, runs the Gherkin suite against every strategy.
 package main
 
 import (
