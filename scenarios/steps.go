@@ -27,8 +27,10 @@ func (w *world) register(step func(pattern string, fn any)) {
 
 	// The strategy.
 	step(`^the agent puts the (customer|agent) on hold$`, w.hold)
+	step(`^the (customer|agent) is put on hold$`, w.hold)
 	step(`^the agent has put the (customer|agent) on hold$`, w.mustHold)
 	step(`^the agent takes the customer off hold$`, w.unhold)
+	step(`^the (?:customer|agent) is taken off hold$`, w.unhold)
 	step(`^the agent has taken the customer off hold$`, w.mustUnhold)
 	step(`^the strategy reports no error$`, w.noError)
 	step(`^the strategy reports that nobody is on hold$`, func() error { return w.errorIs(strategies.ErrNotHeld) })
@@ -54,8 +56,8 @@ func (w *world) register(step func(pattern string, fn any)) {
 		return w.addParticipant(room, "supervisor", true, "")
 	})
 	step(`^the app holds the (customer|agent) in conference "([^"]*)" with hold music "([^"]*)"$`, w.holdParticipant)
-	step(`^conference "([^"]*)" has (\d+) participants?$`, w.participantCount)
-	step(`^the app (received|did not receive) a conference event "([^"]*)"$`, w.conferenceEvent)
+	step(`^conference "([^"]*)" has (\d+) participants?$`, w.eventually(w.participantCount))
+	step(`^the app (received|did not receive) a conference event "([^"]*)"$`, w.eventually(w.conferenceEvent))
 
 	// What is true.
 	step(`^the (customer|agent) hears hold music$`, func(role string) error { return w.wantHears(role, "hold music", isHoldMusic) })
@@ -64,26 +66,22 @@ func (w *world) register(step func(pattern string, fn any)) {
 	})
 	step(`^the customer and the agent hear each other$`, w.hearEachOther)
 	step(`^the customer has heard hold music for the last (\d+) hours?$`, w.heardMusicFor)
-	step(`^the (customer|agent)'s call (is in progress|has ended|is ringing|has been canceled)$`, w.wantCall)
-	step(`^both calls are in progress$`, func() error { return w.allCalls("in-progress") })
-	step(`^all calls have ended$`, func() error { return w.allCalls("ended") })
-	step(`^Twilio shows the customer on hold$`, func() error { return w.wantHeldInTwilio(true) })
-	step(`^nobody is on hold in Twilio$`, func() error { return w.wantHeldInTwilio(false) })
-	step(`^the app received "([^"]*)" with (\w+) "([^"]*)"$`, w.receivedWith)
+	step(`^the (customer|agent)'s call (is in progress|has ended|is ringing|has been canceled)$`, w.eventually(w.wantCall))
+	step(`^both calls are in progress$`, w.eventually(func() error { return w.allCalls("in-progress") }))
+	step(`^all calls have ended$`, w.eventually(func() error { return w.allCalls("ended") }))
+	step(`^Twilio shows the customer on hold$`, w.eventually(func() error { return w.wantHeldInTwilio(true) }))
+	step(`^nobody is on hold in Twilio$`, w.eventually(func() error { return w.wantHeldInTwilio(false) }))
+	step(`^the app received "([^"]*)" with (\w+) "([^"]*)"$`, w.eventually(w.receivedWith))
 	step(`^the trace shows error (\d+)$`, w.traceShows)
 }
 
 func (w *world) customerCalls() error {
-	if err := w.claimSupportNumber(); err != nil {
-		return err
-	}
-	sid, err := w.fake.PlaceCall(CustomerPhone, SupportNumber)
+	sid, err := w.be.placeCall(w.ctx, w.cast.Customer, w.cast.Support)
 	if err != nil {
 		return err
 	}
 	w.first, w.inbound = sid, true
-	w.fake.Advance(settle)
-	return nil
+	return w.be.settle(w.ctx, settle)
 }
 
 func (w *world) customerCalledAndTalking() error {
@@ -97,22 +95,21 @@ func (w *world) agentCalledAndTalking() error {
 	if w.strat == nil {
 		return errors.New("the agent needs a strategy to call the customer")
 	}
-	if err := w.claimSupportNumber(); err != nil {
-		return err
-	}
-	sid, err := w.strat.CallCustomer(background, CustomerPhone)
+	sid, err := w.strat.CallCustomer(w.ctx, w.cast.Customer)
 	if err != nil {
 		return err
 	}
 	w.first = sid
-	w.fake.Advance(settle)
+	if err := w.be.settle(w.ctx, settle); err != nil {
+		return err
+	}
 	return w.hearEachOther()
 }
 
 func (w *world) answer(path string, doc *godog.DocString) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.docs[path] = expand(doc.Content)
+	w.docs[path] = w.expand(doc.Content)
 	return nil
 }
 
@@ -124,7 +121,7 @@ func (w *world) serveAudio(path string) error {
 }
 
 func (w *world) agentAnswersAfter(secs int) error {
-	return w.fake.SetPhone(AgentNumber, sim.PhoneScript{Name: "agent", After: time.Duration(secs) * time.Second})
+	return w.be.setPhone("agent", time.Duration(secs)*time.Second)
 }
 
 func (w *world) needStrategy() error {
@@ -141,9 +138,8 @@ func (w *world) hold(role string) error {
 	if err := w.needStrategy(); err != nil {
 		return err
 	}
-	w.lastErr = w.strat.Hold(background, w.first, strategies.Party(role))
-	w.fake.Advance(time.Second)
-	return nil
+	w.lastErr = w.strat.Hold(w.ctx, w.first, strategies.Party(role))
+	return w.be.settle(w.ctx, time.Second)
 }
 
 func (w *world) mustHold(role string) error {
@@ -160,9 +156,8 @@ func (w *world) unhold() error {
 	if err := w.needStrategy(); err != nil {
 		return err
 	}
-	w.lastErr = w.strat.Unhold(background, w.first)
-	w.fake.Advance(time.Second)
-	return nil
+	w.lastErr = w.strat.Unhold(w.ctx, w.first)
+	return w.be.settle(w.ctx, time.Second)
 }
 
 func (w *world) mustUnhold() error {
@@ -197,7 +192,14 @@ func (w *world) pass(n int, unit string) error {
 	case "hour":
 		d = time.Hour
 	}
-	w.fake.Advance(time.Duration(n) * d)
+	want := time.Duration(n) * d
+	got, err := w.be.pass(w.ctx, want)
+	if err != nil {
+		return err
+	}
+	if got < want {
+		return fmt.Errorf("only %s of %s passed (this target waits in real time, at most %s a step): %w", got, want, got, ErrNotObservable)
+	}
 	return nil
 }
 
@@ -206,11 +208,10 @@ func (w *world) hangUp(role string) error {
 	if err != nil {
 		return err
 	}
-	if err := w.fake.HangUp(sid); err != nil {
-		return fmt.Errorf("the %s cannot hang up: %w", role, err)
+	if err := w.be.hangUp(w.ctx, role, sid); err != nil {
+		return err
 	}
-	w.fake.Advance(time.Second)
-	return nil
+	return w.be.settle(w.ctx, time.Second)
 }
 
 // hangUpRacingUnhold: the customer hangs up, and in the same virtual
@@ -223,12 +224,11 @@ func (w *world) hangUpRacingUnhold() error {
 	if err != nil {
 		return err
 	}
-	if err := w.fake.HangUp(sid); err != nil {
+	if err := w.be.hangUp(w.ctx, "customer", sid); err != nil {
 		return err
 	}
-	w.lastErr = w.strat.Unhold(background, w.first)
-	w.fake.Advance(time.Second)
-	return nil
+	w.lastErr = w.strat.Unhold(w.ctx, w.first)
+	return w.be.settle(w.ctx, time.Second)
 }
 
 func (w *world) redirect(role, path string) error {
@@ -236,9 +236,8 @@ func (w *world) redirect(role, path string) error {
 	if err != nil {
 		return err
 	}
-	_, w.lastErr = w.api.UpdateCall(sid, &openapi.UpdateCallParams{Url: ptr(rawURL(path))})
-	w.fake.Advance(time.Second)
-	return nil
+	_, w.lastErr = w.api.UpdateCall(sid, &openapi.UpdateCallParams{Url: ptr(w.rawURL(path))})
+	return w.be.settle(w.ctx, time.Second)
 }
 
 func (w *world) updateStatus(role, status string) error {
@@ -250,8 +249,7 @@ func (w *world) updateStatus(role, status string) error {
 	if w.lastErr != nil {
 		return w.lastErr
 	}
-	w.fake.Advance(time.Second)
-	return nil
+	return w.be.settle(w.ctx, time.Second)
 }
 
 func (w *world) lastErrorCode(code int) error {
@@ -273,19 +271,22 @@ func (w *world) conference(room string) (string, error) {
 }
 
 func (w *world) addParticipant(room, role string, endOnExit bool, events string) error {
-	p := &openapi.CreateParticipantParams{From: ptr(SupportNumber), To: ptr(roles[role]), Label: ptr(role)}
+	phone, err := w.cast.phone(role)
+	if err != nil {
+		return err
+	}
+	p := &openapi.CreateParticipantParams{From: ptr(w.cast.Support), To: ptr(phone), Label: ptr(role)}
 	if endOnExit {
 		p.EndConferenceOnExit = ptr(true)
 	}
 	if events != "" {
-		p.ConferenceStatusCallback = ptr(rawURL("/events"))
+		p.ConferenceStatusCallback = ptr(w.rawURL("/events"))
 		p.ConferenceStatusCallbackEvent = ptr(strings.Fields(events))
 	}
 	if _, err := w.api.CreateParticipant(room, p); err != nil {
 		return fmt.Errorf("add the %s: %w", role, err)
 	}
-	w.fake.Advance(settle)
-	return nil
+	return w.be.settle(w.ctx, settle)
 }
 
 func (w *world) holdParticipant(role, room, path string) error {
@@ -297,12 +298,11 @@ func (w *world) holdParticipant(role, room, path string) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.api.UpdateParticipant(conf, sid, &openapi.UpdateParticipantParams{Hold: ptr(true), HoldUrl: ptr(rawURL(path)), HoldMethod: ptr("GET")})
+	_, err = w.api.UpdateParticipant(conf, sid, &openapi.UpdateParticipantParams{Hold: ptr(true), HoldUrl: ptr(w.rawURL(path)), HoldMethod: ptr("GET")})
 	if err != nil {
 		return fmt.Errorf("hold the %s: %w", role, err)
 	}
-	w.fake.Advance(time.Second)
-	return nil
+	return w.be.settle(w.ctx, time.Second)
 }
 
 func (w *world) participantCount(room string, n int) error {
@@ -348,8 +348,17 @@ func (w *world) wantHears(role, what string, ok func(sim.Hearing) bool) error {
 	return nil
 }
 
+// hearEachOther checks that the customer and the agent hear each other.
+// Where the target cannot tell what a party hears, it checks what it can
+// (both calls in progress) and says the rest is not observable.
 func (w *world) hearEachOther() error {
 	c, cs, err := w.hears("customer")
+	if errors.Is(err, ErrNotObservable) {
+		if err := w.be.eventually(w.ctx, func() error { return w.allCalls("in-progress") }); err != nil {
+			return err
+		}
+		return fmt.Errorf("both calls are in progress, but whether they hear each other is %w", ErrNotObservable)
+	}
 	if err != nil {
 		return err
 	}
@@ -380,11 +389,11 @@ func (w *world) heardMusicFor(hours int) error {
 	if err != nil {
 		return err
 	}
-	ivs, err := w.fake.Intervals(sid)
+	ivs, err := w.be.intervals(sid)
 	if err != nil {
 		return err
 	}
-	now := w.fake.Now()
+	now := w.be.now()
 	since := now.Add(-time.Duration(hours) * time.Hour)
 	for i := len(ivs) - 1; i >= 0; i-- {
 		iv := ivs[i]
@@ -430,7 +439,7 @@ func (w *world) allCalls(want string) error {
 		}
 		return nil
 	}
-	calls, err := w.api.ListCall(nil)
+	calls, err := w.be.calls(w.ctx)
 	if err != nil {
 		return err
 	}
@@ -501,7 +510,11 @@ func (w *world) receivedWith(path, param, value string) error {
 }
 
 func (w *world) traceShows(code int) error {
-	for _, e := range w.fake.Trace() {
+	_, entries, err := w.be.trace()
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
 		if e.Code == code {
 			return nil
 		}
