@@ -119,11 +119,12 @@ var transports = []struct {
 	{"in-memory", func(t *testing.T) *env {
 		app := newTestApp(fakeapi.DefaultAuthToken)
 		app.base = "https://app.test"
-		f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}})
+		f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { f.Close() })
+		wantConsistent(t, f)
 		return &env{t: t, fake: f, app: app, api: f.RestClient().Api}
 	}},
 	{"loopback", func(t *testing.T) *env {
@@ -131,11 +132,12 @@ var transports = []struct {
 		appSrv := httptest.NewServer(app)
 		t.Cleanup(appSrv.Close)
 		app.base = appSrv.URL
-		f, err := fakeapi.New(fakeapi.Options{})
+		f, err := fakeapi.New(fakeapi.Options{CheckInvariants: true})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { f.Close() })
+		wantConsistent(t, f)
 		srv := httptest.NewServer(f.Handler())
 		t.Cleanup(srv.Close)
 		rc, err := fakeapi.NewRestClient(srv.URL, f.AccountSid(), f.AuthToken())

@@ -81,9 +81,15 @@ func (f *Fake) WriteTrace(w io.Writer) error {
 
 // controlRoutes mounts the control API under ControlPrefix. It speaks JSON
 // and requires the account's credentials, like the REST API.
-func (f *Fake) controlRoutes(mux *http.ServeMux) {
+func (f *Fake) controlRoutes(mux *routeMux) {
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
 		mux.Handle(pattern, f.authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.ContentLength > maxRequestBody {
+				// Refused before a byte is read; without a length, reading
+				// stops at the limit.
+				wire.WriteError(w, wire.RequestTooLarge(maxRequestBody))
+				return
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 			if err := h(w, r); err != nil {
 				wire.WriteError(w, toWire(err))
@@ -100,6 +106,10 @@ func (f *Fake) controlRoutes(mux *http.ServeMux) {
 	handle("GET "+p+"/clock", f.ctlClock)
 	handle("POST "+p+"/clock/advance", f.ctlAdvance)
 	handle("GET "+p+"/trace", f.ctlTrace)
+	handle("POST "+p+"/faults", f.ctlInjectFault)
+	handle("GET "+p+"/faults", f.ctlFaults)
+	handle("DELETE "+p+"/faults", f.ctlClearFaults)
+	handle("DELETE "+p+"/faults/{id}", f.ctlRemoveFault)
 }
 
 // readJSON decodes a control request body strictly.

@@ -13,4 +13,9 @@
 // Besides Twilio's API the handler serves holdlab's control API under
 // ControlPrefix: place an inbound call, script a phone, make a party hang up
 // or press keys, move the clock, read what a leg hears and the trace.
+//
+// To test an app's own resilience, InjectFault makes the REST API fail on
+// purpose (429 / 20429, 500 / 20500, latency, dropped connections), also
+// through the control API; Options.CheckInvariants makes the engine check
+// its own consistency after every step (CheckInvariants reports it).
 package fakeapi

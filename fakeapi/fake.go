@@ -63,6 +63,10 @@ type Options struct {
 	MediaDuration time.Duration
 	// Logger receives the trace at debug level and the fake's own events.
 	Logger *slog.Logger
+	// CheckInvariants makes the engine check its invariants after every
+	// step and record what is broken; CheckInvariants reports it. For
+	// tests: each check walks every call.
+	CheckInvariants bool
 }
 
 // Fake is an in-process fake of Twilio's Voice REST API and platform. It is
@@ -83,6 +87,9 @@ type Fake struct {
 	wake    chan struct{}
 	stop    context.CancelFunc
 	done    chan struct{}
+
+	faults    faultSet // injected faults (faults.go); own lock
+	routeList []string // the patterns the handler serves (route_list.go)
 }
 
 // New returns a running fake. Call Close when done with it.
@@ -125,6 +132,8 @@ func New(opts Options) (*Fake, error) {
 		AnswerDelay:   opts.AnswerDelay,
 		MediaDuration: opts.MediaDuration,
 		Logger:        opts.Logger,
+
+		CheckInvariants: opts.CheckInvariants,
 	})
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()
@@ -167,7 +176,7 @@ func (f *Fake) Handler() http.Handler { return f.handler }
 func (f *Fake) Do(fn func(e *sim.Engine) error) error {
 	f.mu.Lock()
 	err := fn(f.eng)
-	f.driveLocked()
+	f.driveRequestLocked()
 	f.mu.Unlock()
 	return err
 }
@@ -222,16 +231,27 @@ func (f *Fake) driveLocked() {
 // the lock released. If another goroutine is already running it, it only
 // returns: that goroutine will see whatever the caller changed. f.mu must be
 // held; it is held again on return.
-func (f *Fake) runLocked() {
+func (f *Fake) runLocked() { f.runLockedFor(0) }
+
+// runLockedFor is runLocked performing at most budget effects (0: no limit);
+// it then stops driving, leaving the rest to another goroutine (see
+// driveRequestLocked), and reports that it did.
+func (f *Fake) runLockedFor(budget int) (handedOff bool) {
 	if f.opts.Clock == ClockReal {
 		f.target = f.maxTime(f.target, f.opts.Start.Add(time.Since(f.wallT0)))
 	}
 	if f.driving {
-		return
+		return false
 	}
 	f.driving = true
+	performed := 0
 	for {
+		if budget > 0 && performed >= budget && f.eng.PendingEffects() > 0 {
+			f.driving = false
+			return true
+		}
 		if eff := f.eng.NextEffect(); eff != nil {
+			performed++
 			f.mu.Unlock()
 			res := f.perform(eff)
 			f.mu.Lock()
@@ -244,6 +264,7 @@ func (f *Fake) runLocked() {
 	}
 	f.eng.SetNow(f.target)
 	f.driving = false
+	return false
 }
 
 // perform sends one webhook to the app and classifies its answer.
@@ -313,7 +334,7 @@ type hostRouter struct {
 
 func (h *hostRouter) RoundTrip(r *http.Request) (*http.Response, error) {
 	if app, ok := h.apps[r.URL.Host]; ok {
-		return serveInMemory(app, r)
+		return serveApp(app, r)
 	}
 	next := h.next
 	if next == nil {

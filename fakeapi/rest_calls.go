@@ -6,12 +6,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
-// maxInlineTwiML is Twilio's limit on the Twiml parameter.
+// maxInlineTwiML is Twilio's limit on the Twiml parameter, in characters.
 const maxInlineTwiML = 4000
 
 // callEvents are the StatusCallbackEvent values of a call.
@@ -51,7 +52,7 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 			return wire.InvalidURL("Url", p.URL)
 		}
 	}
-	if len(p.Twiml) > maxInlineTwiML {
+	if utf8.RuneCountInString(p.Twiml) > maxInlineTwiML {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Twiml", "longer than 4000 characters")
 	}
 	var err error
@@ -108,13 +109,11 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	if filter.Status != "" && !validStatus(filter.Status) {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
 	}
-	var items []wire.Call
+	var page wire.Page[wire.Call]
 	f.View(func(e *sim.Engine) {
-		for _, c := range e.Calls(filter) {
-			items = append(items, f.callJSON(c))
-		}
+		page = wire.ConvertPage(wire.NewPage(wire.KeyCalls, e.Calls(filter), req, r.URL.Path, form), f.callJSON)
 	})
-	wire.JSON(w, http.StatusOK, wire.NewPage(wire.KeyCalls, items, req, r.URL.Path, form))
+	wire.JSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -153,7 +152,7 @@ func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Value
 	if p.URL != "" && !validURL(p.URL) {
 		return wire.InvalidURL("Url", p.URL)
 	}
-	if len(p.Twiml) > maxInlineTwiML {
+	if utf8.RuneCountInString(p.Twiml) > maxInlineTwiML {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Twiml", "longer than 4000 characters")
 	}
 	if p.FallbackURL != "" && !validURL(p.FallbackURL) {
@@ -205,9 +204,9 @@ func (f *Fake) deleteCall(w http.ResponseWriter, r *http.Request, _ url.Values) 
 // callJSON renders a call as Twilio's Call resource.
 func (f *Fake) callJSON(c *sim.Call) wire.Call {
 	base := "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Calls/" + c.Sid
-	sub := map[string]string{}
-	for _, name := range []string{"Notifications", "Recordings", "Payments", "Events", "Siprec", "Streams", "UserDefinedMessageSubscriptions", "UserDefinedMessages"} {
-		sub[snake(name)] = base + "/" + name + ".json"
+	sub := make(map[string]string, len(callSubresources)+2)
+	for _, s := range callSubresources {
+		sub[s.key] = base + s.file
 	}
 	sub["feedback"] = base + "/Feedback.json"
 	sub["feedback_summaries"] = "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Calls/FeedbackSummary.json"
@@ -237,6 +236,16 @@ func (f *Fake) callJSON(c *sim.Call) wire.Call {
 	}
 	return out
 }
+
+// callSubresources are a call's subresource_uris keys and the file names
+// their URIs end with: "user_defined_messages", "/UserDefinedMessages.json".
+var callSubresources = func() []struct{ key, file string } {
+	var out []struct{ key, file string }
+	for _, name := range []string{"Notifications", "Recordings", "Payments", "Events", "Siprec", "Streams", "UserDefinedMessageSubscriptions", "UserDefinedMessages"} {
+		out = append(out, struct{ key, file string }{snake(name), "/" + name + ".json"})
+	}
+	return out
+}()
 
 // snake turns "UserDefinedMessages" into "user_defined_messages".
 func snake(s string) string {

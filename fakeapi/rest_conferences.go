@@ -18,7 +18,7 @@ var conferenceEvents = map[string]bool{
 
 // conferenceRoutes mounts the Conferences and Participants resources.
 // Conferences have no create or delete: they exist while calls are in them.
-func (f *Fake) conferenceRoutes(mux *http.ServeMux) {
+func (f *Fake) conferenceRoutes(mux *routeMux) {
 	const acct = "/2010-04-01/Accounts/{AccountSid}"
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
 		mux.Handle(pattern, f.rest(h))
@@ -71,13 +71,11 @@ func (f *Fake) listConferences(w http.ResponseWriter, r *http.Request, form url.
 	if filter.Updated, err = timeFilters(form, "DateUpdated"); err != nil {
 		return err
 	}
-	var items []wire.Conference
+	var page wire.Page[wire.Conference]
 	f.View(func(e *sim.Engine) {
-		for _, cf := range e.Conferences(filter) {
-			items = append(items, f.conferenceJSON(cf))
-		}
+		page = wire.ConvertPage(wire.NewPage(wire.KeyConferences, e.Conferences(filter), req, r.URL.Path, form), f.conferenceJSON)
 	})
-	wire.JSON(w, http.StatusOK, wire.NewPage(wire.KeyConferences, items, req, r.URL.Path, form))
+	wire.JSON(w, http.StatusOK, page)
 	return nil
 }
 

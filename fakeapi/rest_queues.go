@@ -11,7 +11,7 @@ import (
 )
 
 // queueRoutes mounts the Queues and Members resources.
-func (f *Fake) queueRoutes(mux *http.ServeMux) {
+func (f *Fake) queueRoutes(mux *routeMux) {
 	const acct = "/2010-04-01/Accounts/{AccountSid}"
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
 		mux.Handle(pattern, f.rest(h))

@@ -23,7 +23,7 @@ const ControlPrefix = "/holdlab/"
 // "{Sid}.json", so resource paths match the whole last segment ({file}) and
 // strip ".json" (see resourceSid).
 func (f *Fake) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := newRouteMux()
 	const acct = "/2010-04-01/Accounts/{AccountSid}"
 	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
 		mux.Handle(pattern, f.rest(h))
@@ -45,12 +45,13 @@ func (f *Fake) routes() http.Handler {
 
 	f.controlRoutes(mux)
 
-	// Anything else under the API is Twilio's 20404 (or 405 for a known
-	// path with the wrong method, which ServeMux answers itself).
-	mux.Handle("/", f.authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wire.WriteError(w, wire.NotFound(r.URL.Path))
-	})))
-	return methodNotAllowedAsTwilio(mux)
+	// Anything else is Twilio's 20404, or 405 / 20004 for a known path
+	// with the wrong method (route_list.go).
+	mux.Handle("/", f.authenticated(unrouted(mux)))
+	f.routeList = mux.patterns
+	// Every request needs the account's credentials, whatever its path or
+	// method; then injected faults apply (faults.go).
+	return f.authenticated(f.faulty(methodNotAllowedAsTwilio(mux)))
 }
 
 // rest wraps a REST handler: authentication, the account in the path, the

@@ -96,7 +96,14 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 	}
 	sr.RemoteAddr = "127.0.0.1:0"
 	w := &memResponse{header: http.Header{}, status: http.StatusOK}
-	h.ServeHTTP(w, sr)
+	if aborted := serveAbortable(h, w, sr); aborted {
+		return nil, ErrConnectionDropped
+	}
+	if err := r.Context().Err(); err != nil {
+		// The client gave up (a timeout) while the handler ran: a real
+		// transport would have returned the error, not a late answer.
+		return nil, err
+	}
 	return &http.Response{
 		Status:        fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)),
 		StatusCode:    w.status,
@@ -108,6 +115,22 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 		ContentLength: int64(w.body.Len()),
 		Request:       r,
 	}, nil
+}
+
+// serveAbortable runs h, reporting whether it aborted with
+// http.ErrAbortHandler, which a real server answers by closing the
+// connection. Other panics reach the caller, so that a test sees them.
+func serveAbortable(h http.Handler, w http.ResponseWriter, r *http.Request) (aborted bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				panic(v)
+			}
+			aborted = true
+		}
+	}()
+	h.ServeHTTP(w, r)
+	return false
 }
 
 // memResponse is the ResponseWriter of an in-memory request.

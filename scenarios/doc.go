@@ -1,13 +1,20 @@
 // Package scenarios runs holdlab's Gherkin features (package features)
 // with godog against every hold strategy, each scenario on a fresh
-// in-process fake Twilio.
+// in-process fake Twilio (FakeTarget, the default) or on Twilio itself
+// (OpenTwilio).
 //
-// The step definitions are thin adapters over a per-scenario world: the
-// fake, the app (a strategy's webhooks, or raw TwiML for @platform
-// scenarios), and the cast (customer, agent, supervisor phones, the support
-// number). Steps assert on observable truth: what each party hears, call,
-// participant and queue state through Twilio's REST API, and the webhooks
-// the app received.
+// The step definitions are thin adapters over a per-scenario world: a
+// backend (the fake, or Twilio's REST API with real time and real calls
+// between the account's numbers), the app (a strategy's webhooks, or raw
+// TwiML for @platform scenarios), and the cast (customer, agent, supervisor
+// phones, the support number). Steps assert on observable truth: what each
+// party hears, call, participant and queue state through Twilio's REST API,
+// and the webhooks the app received. Where the target cannot observe a
+// step (what a party hears, on Twilio), the step says ErrNotObservable and
+// the scenario is reported NotObservable, never Passed.
+//
+// Config.RecordDir keeps each scenario run's observable story (package
+// recording) and Config.TimelineDir draws it (package timeline).
 //
 // A scenario a strategy is expected to fail carries the tag
 // @xfail-<strategy> and a @pitfall-<name> tag: its first failing step is

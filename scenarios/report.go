@@ -28,6 +28,8 @@ func mark(s Status) string {
 		return "xfail"
 	case UnexpectedPass:
 		return "XPASS"
+	case NotObservable:
+		return "n/o"
 	}
 	return "?"
 }
@@ -88,19 +90,30 @@ func (r Report) WriteSummary(w io.Writer) error {
 		return fmt.Errorf("write summary: %w", err)
 	}
 
-	var xfails, bad []Result
+	var xfails, bad, unobserved []Result
 	for _, res := range r.Results {
 		switch res.Status {
 		case ExpectedFailure:
 			xfails = append(xfails, res)
 		case Failed, UnexpectedPass:
 			bad = append(bad, res)
+		case NotObservable:
+			unobserved = append(unobserved, res)
 		}
 	}
 	if len(xfails) > 0 {
 		fmt.Fprintf(w, "\nExpected failures (xfail): each reproduces a pitfall.\n")
 		for _, res := range xfails {
 			fmt.Fprintf(w, "  %s / %s\n    pitfall: %s\n    failed as expected: %v\n", res.Run, res.Scenario, res.Pitfall, res.Err)
+		}
+	}
+	if len(unobserved) > 0 {
+		fmt.Fprintf(w, "\nNot observable (n/o) on this target: no step failed, and these steps could not be checked.\n")
+		for _, res := range unobserved {
+			fmt.Fprintf(w, "  %s / %s\n", res.Run, res.Scenario)
+			for _, n := range res.NotObserved {
+				fmt.Fprintf(w, "    not observable: %s\n", n)
+			}
 		}
 	}
 	if len(bad) > 0 {
@@ -114,7 +127,11 @@ func (r Report) WriteSummary(w io.Writer) error {
 	if !r.OK() {
 		verdict = "FAILED"
 	}
-	_, err := fmt.Fprintf(w, "\n%d scenario runs: %d passed, %d failed, %d expected failures, %d unexpected passes. %s\n",
-		len(r.Results), c[Passed], c[Failed], c[ExpectedFailure], c[UnexpectedPass], verdict)
+	notObservable := ""
+	if n := c[NotObservable]; n > 0 {
+		notObservable = fmt.Sprintf(", %d not observable", n)
+	}
+	_, err := fmt.Fprintf(w, "\n%d scenario runs: %d passed, %d failed, %d expected failures, %d unexpected passes%s. %s\n",
+		len(r.Results), c[Passed], c[Failed], c[ExpectedFailure], c[UnexpectedPass], notObservable, verdict)
 	return err
 }

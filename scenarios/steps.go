@@ -73,6 +73,9 @@ func (w *world) register(step func(pattern string, fn any)) {
 	step(`^nobody is on hold in Twilio$`, w.eventually(func() error { return w.wantHeldInTwilio(false) }))
 	step(`^the app received "([^"]*)" with (\w+) "([^"]*)"$`, w.eventually(w.receivedWith))
 	step(`^the trace shows error (\d+)$`, w.traceShows)
+
+	// Faults on demand (steps_faults.go).
+	w.registerFaultSteps(step)
 }
 
 func (w *world) customerCalls() error {

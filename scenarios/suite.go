@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -53,6 +52,15 @@ type Config struct {
 	// cucumber document per strategy).
 	Output    io.Writer
 	OutputFor func(run string) (io.Writer, error)
+	// Target is what the scenarios run against. Default: FakeTarget().
+	Target Target
+	// RecordDir, when set, receives the observable story of every scenario
+	// run (package recording): one file per strategy and scenario.
+	RecordDir string
+	// TimelineDir, when set, receives a picture of every scenario run (package
+	// timeline): an HTML page with an SVG timeline, and a Mermaid sequence
+	// diagram.
+	TimelineDir string
 }
 
 // Status is a scenario's outcome in a run.
@@ -68,6 +76,10 @@ const (
 	// UnexpectedPass: tagged to fail, but passed: the pitfall did not
 	// reproduce, which is a failure of the suite.
 	UnexpectedPass Status = "unexpected pass"
+	// NotObservable: no step failed, but the target could not observe some
+	// of them (what a party hears is not observable on real Twilio), so
+	// the scenario did not pass there. Result.NotObserved lists them.
+	NotObservable Status = "not observable"
 )
 
 // Result is one scenario run against one strategy.
@@ -78,6 +90,8 @@ type Result struct {
 	Status   Status
 	Err      error
 	Pitfall  string // for expected failures: the pitfall it shows
+	// NotObserved lists the steps the target could not observe, and why.
+	NotObserved []string
 }
 
 // Report is every result of a Run.
@@ -110,6 +124,34 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if len(cfg.Paths) == 0 {
 		cfg.Paths = []string{"."}
 	}
+	if cfg.Target == nil {
+		cfg.Target = FakeTarget()
+	}
+	runs, err := selectRuns(cfg)
+	if err != nil {
+		return Report{}, err
+	}
+	var rep Report
+	files := &storyFiles{taken: map[string]bool{}}
+	for _, run := range runs {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		res, err := runOne(ctx, cfg, run, files)
+		if err != nil {
+			return rep, fmt.Errorf("run %s: %w", run, err)
+		}
+		rep.Results = append(rep.Results, res...)
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, fmt.Errorf("interrupted: %w", err)
+	}
+	return rep, nil
+}
+
+// selectRuns lists the runs of a configuration: the platform, then the
+// strategies by name, restricted to cfg.Only.
+func selectRuns(cfg Config) ([]string, error) {
 	runs := []string{Platform}
 	for name := range cfg.Strategies {
 		runs = append(runs, name)
@@ -119,7 +161,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		keep := map[string]bool{Platform: true}
 		for _, n := range cfg.Only {
 			if _, ok := cfg.Strategies[n]; !ok && n != Platform {
-				return Report{}, fmt.Errorf("unknown strategy %q", n)
+				return nil, fmt.Errorf("unknown strategy %q", n)
 			}
 			keep[n] = true
 		}
@@ -131,22 +173,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}
 		runs = kept
 	}
-	var rep Report
-	for _, run := range runs {
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		res, err := runOne(ctx, cfg, run)
-		if err != nil {
-			return rep, fmt.Errorf("run %s: %w", run, err)
-		}
-		rep.Results = append(rep.Results, res...)
-	}
-	return rep, nil
+	return runs, nil
 }
 
 // runOne runs the features that apply to one strategy (or the platform).
-func runOne(ctx context.Context, cfg Config, run string) ([]Result, error) {
+func runOne(ctx context.Context, cfg Config, run string, files *storyFiles) ([]Result, error) {
 	out := cfg.Output
 	if cfg.OutputFor != nil {
 		w, err := cfg.OutputFor(run)
@@ -158,6 +189,24 @@ func runOne(ctx context.Context, cfg Config, run string) ([]Result, error) {
 	if out == nil {
 		out = io.Discard
 	}
+	var (
+		mu      sync.Mutex
+		results []Result
+	)
+	factory := cfg.Strategies[run]
+	runSuite(ctx, cfg, run, out, func(sc *godog.ScenarioContext) {
+		initScenario(sc, cfg, run, factory, files, func(r Result) {
+			mu.Lock()
+			defer mu.Unlock()
+			results = append(results, r)
+		})
+	})
+	return results, nil
+}
+
+// runSuite runs godog on the features that apply to one run, with the
+// given scenario initializer.
+func runSuite(ctx context.Context, cfg Config, run string, out io.Writer, init func(*godog.ScenarioContext)) {
 	tags := "~@platform"
 	if run == Platform {
 		tags = "@platform"
@@ -165,20 +214,9 @@ func runOne(ctx context.Context, cfg Config, run string) ([]Result, error) {
 	if cfg.Tags != "" {
 		tags += " && " + cfg.Tags
 	}
-	var (
-		mu      sync.Mutex
-		results []Result
-	)
-	factory := cfg.Strategies[run]
 	suite := godog.TestSuite{
-		Name: run,
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			initScenario(sc, run, factory, func(r Result) {
-				mu.Lock()
-				defer mu.Unlock()
-				results = append(results, r)
-			})
-		},
+		Name:                run,
+		ScenarioInitializer: init,
 		Options: &godog.Options{
 			Format:         cfg.Format,
 			Output:         out,
@@ -193,30 +231,62 @@ func runOne(ctx context.Context, cfg Config, run string) ([]Result, error) {
 	// godog's own status counts expected failures as skipped steps; the
 	// verdict is ours, from the results.
 	_ = suite.Run()
-	return results, nil
 }
 
-// initScenario wires one scenario: a fresh world, the steps, and the
-// bookkeeping of expected failures. godog calls it once per scenario.
-func initScenario(sc *godog.ScenarioContext, run string, factory Factory, record func(Result)) {
-	w := &world{}
+// FakeOnlyTag marks a scenario that only means something on the fake (it
+// is about what a party hears, or needs scripted phones): on another target
+// it is not run, and reported as not observable.
+const FakeOnlyTag = "@fake-only"
+
+// initScenario wires one scenario: a fresh world, the steps, the
+// bookkeeping of expected failures and of steps the target cannot observe,
+// and the scenario's story. godog calls it once per scenario.
+func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Factory, files *storyFiles, record func(Result)) {
+	w := &world{ctx: context.Background()}
 	var xfail, pitfall string
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+		w.ctx = ctx
+		fakeOnly := false
 		for _, t := range s.Tags {
 			switch {
 			case t.Name == "@xfail-"+run:
 				xfail = run
 			case strings.HasPrefix(t.Name, "@pitfall-"):
 				pitfall = strings.TrimPrefix(t.Name, "@pitfall-")
+			case t.Name == FakeOnlyTag:
+				fakeOnly = true
 			}
+		}
+		if err := ctx.Err(); err != nil {
+			return ctx, fmt.Errorf("interrupted: %w", err)
+		}
+		if fakeOnly && cfg.Target.Name() != "fake" {
+			w.step = "the whole scenario"
+			w.noteNotObserved(fmt.Errorf("tagged %s: %w", FakeOnlyTag, ErrNeedsFake))
+			return ctx, godog.ErrSkip
 		}
 		if run == Platform {
 			factory = nil
 		}
-		return ctx, w.setUp(run, factory)
+		return ctx, w.setUp(ctx, run, factory, cfg.Target)
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		w.mu.Lock()
+		w.step = st.Text
+		rec := w.rec
+		w.mu.Unlock()
+		if rec != nil {
+			rec.Step(st.Text)
+		}
+		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
-		r := Result{Run: run, Feature: s.Uri, Scenario: s.Name, Err: err}
+		if w.be == nil && w.ctx.Err() != nil {
+			// Interrupted before it began: not run, not a result.
+			return ctx, nil
+		}
+		r := Result{Run: run, Feature: featureName(s.Uri), Scenario: s.Name, Err: err, NotObserved: w.notObserved}
+		failed := err != nil && !errors.Is(err, godog.ErrSkip)
 		switch {
 		case w.xfailNote != "":
 			r.Status, r.Err = ExpectedFailure, errors.New(w.xfailNote)
@@ -224,44 +294,43 @@ func initScenario(sc *godog.ScenarioContext, run string, factory Factory, record
 			if r.Pitfall == "" {
 				r.Pitfall = pitfall
 			}
-		case err != nil:
+		case failed:
 			r.Status = Failed
+		case len(w.notObserved) > 0:
+			r.Status, r.Err = NotObservable, nil
 		case xfail != "":
 			r.Status = UnexpectedPass
 			r.Err = fmt.Errorf("tagged @xfail-%s but passed: the pitfall did not reproduce", run)
 		default:
 			r.Status = Passed
 		}
+		if w.be != nil {
+			if serr := files.write(cfg, w, r); serr != nil && r.Status != Failed {
+				r.Status, r.Err = Failed, serr
+			}
+		}
+		if cerr := w.close(); cerr != nil && r.Status != Failed {
+			r.Status, r.Err = Failed, fmt.Errorf("end the scenario: %w", cerr)
+		}
 		record(r)
-		w.close()
 		return ctx, nil
 	})
-	// Every step goes through xfailing: in a scenario this strategy is
+	// Every step goes through adapt: in a scenario this strategy is
 	// expected to fail, the first failing step is recorded as the expected
-	// failure and the rest of the scenario is skipped.
+	// failure and the rest of the scenario is skipped; a step the target
+	// cannot observe is noted, never passed.
 	w.register(func(pattern string, fn any) {
-		sc.Step(pattern, xfailing(fn, w, func() bool { return xfail != "" }))
+		sc.Step(stepRegexp(pattern), adapt(fn, w, func() bool { return xfail != "" }))
 	})
 }
 
-// xfailing wraps a step so that, in a scenario expected to fail, its error
-// becomes an expected failure: recorded, and the scenario skipped from
-// there.
-func xfailing(fn any, w *world, expected func() bool) any {
-	v := reflect.ValueOf(fn)
-	return reflect.MakeFunc(v.Type(), func(args []reflect.Value) []reflect.Value {
-		out := v.Call(args)
-		last := out[len(out)-1]
-		if !expected() || last.IsNil() {
-			return out
-		}
-		err := last.Interface().(error)
-		if w.xfailNote == "" {
-			w.xfailNote = err.Error()
-		}
-		out[len(out)-1] = reflect.ValueOf(fmt.Errorf("expected failure: %v: %w", err, godog.ErrSkip))
-		return out
-	}).Interface()
+// featureName is a feature file's name without the line a path may pick
+// ("hold.feature:13" -> "hold.feature").
+func featureName(uri string) string {
+	if i := strings.LastIndex(uri, ":"); i > 0 && strings.Trim(uri[i+1:], "0123456789") == "" && i+1 < len(uri) {
+		return uri[:i]
+	}
+	return uri
 }
 
 // pitfalls explains each @pitfall tag in a sentence.

@@ -7,19 +7,20 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/scenarios/recording"
 	"github.com/holdlab/holdlab/strategies"
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
-// The cast of every scenario.
+// The cast of every scenario on the fake, and its hosts.
 const (
 	SupportNumber = "+15550001000"
 	AgentNumber   = "+15550002000"
@@ -34,16 +35,22 @@ const (
 	settle   = 10 * time.Second // long enough for any phone to answer
 )
 
-// roles maps the people in the scenarios to their phones.
-var roles = map[string]string{"customer": CustomerPhone, "agent": AgentNumber, "supervisor": Supervisor}
-
-// world is one scenario's universe: a fresh fake, the app (a strategy, or
-// raw TwiML for platform scenarios), and what the scenario has done so far.
+// world is one scenario's universe: a backend (a fresh fake, or Twilio),
+// the app (a strategy, or raw TwiML for platform scenarios), and what the
+// scenario has done so far.
 type world struct {
-	name  string              // strategy name, "platform" for none
-	strat strategies.Strategy // nil on platform scenarios
-	fake  *fakeapi.Fake
-	api   *openapi.ApiService
+	name   string              // strategy name, "platform" for none
+	strat  strategies.Strategy // nil on platform scenarios
+	be     backend
+	api    *openapi.ApiService // the recorded REST client's
+	cast   Cast
+	target string // the target's name: "fake" or "twilio"
+	ctx    context.Context
+	rec    *recording.Recorder
+
+	step        string   // the step running now
+	notObserved []string // steps the target could not observe, with why
+	legsSeen    []string // call SIDs the steps looked at
 
 	mu       sync.Mutex
 	docs     map[string]string // raw app: path -> TwiML
@@ -58,38 +65,41 @@ type world struct {
 
 // received is one webhook, as the app saw it.
 type received struct {
-	host   string
+	raw    bool // the raw app's, not the strategy's
 	path   string
 	params url.Values
 }
 
-// setUp builds the fake and the app for one scenario.
-func (w *world) setUp(name string, factory Factory) error {
-	w.name, w.docs, w.audio = name, map[string]string{}, map[string]bool{}
+// setUp builds the backend and the app for one scenario, and points the
+// support number at the app.
+func (w *world) setUp(ctx context.Context, name string, factory Factory, target Target) error {
+	w.ctx, w.name, w.docs, w.audio = ctx, name, map[string]string{}, map[string]bool{}
+	w.target = target.Name()
 	app := http.NewServeMux()
-	cdn := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rw.Header().Set("Content-Type", "audio/mpeg")
-		_, _ = io.WriteString(rw, "ID3")
-	})
-	f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{
-		appHost: w.recording(app),
-		rawHost: w.recording(http.HandlerFunc(w.serveRaw)),
-		cdnHost: cdn,
-	}})
+	// The recorder is made once the backend's clock exists; the REST
+	// transport and the apps look it up at each request.
+	b, err := target.newBackend(ctx, apps{app: w.recording(app, false), raw: w.recording(http.HandlerFunc(w.serveRaw), true)}, w.recordTransport)
 	if err != nil {
-		return fmt.Errorf("new fake: %w", err)
+		return err
 	}
-	w.fake = f
-	rc := f.RestClient()
+	w.be, w.cast = b, b.cast()
+	rec := recording.NewRecorder(b.now)
+	if m, ok := b.(interface{ traceMark() uint64 }); ok {
+		rec.SetMark(m.traceMark)
+	}
+	w.mu.Lock()
+	w.rec = rec
+	w.mu.Unlock()
+	rc := b.client()
 	w.api = rc.Api
 	if factory != nil {
 		prefix := "/" + name
 		s, err := factory(strategies.Config{
-			BaseURL:       "https://" + appHost + prefix,
+			BaseURL:       b.appBase() + prefix,
 			Client:        rc,
-			SupportNumber: SupportNumber,
-			Agent:         AgentNumber,
-			HoldMusicURL:  MusicURL,
+			SupportNumber: w.cast.Support,
+			Agent:         w.cast.Agent,
+			HoldMusicURL:  b.musicURL(),
 		})
 		if err != nil {
 			return fmt.Errorf("strategy %s: %w", name, err)
@@ -97,26 +107,48 @@ func (w *world) setUp(name string, factory Factory) error {
 		w.strat = s
 		app.Handle(prefix+"/", http.StripPrefix(prefix, s.Handler()))
 	}
-	for role, phone := range roles {
-		if err := f.SetPhone(phone, sim.PhoneScript{Name: role}); err != nil {
-			return err
+	return b.pointSupportLine(ctx, w.voiceURL())
+}
+
+// close ends the scenario on its backend (on Twilio: hangs up what is
+// still live). It runs even when the run was interrupted.
+func (w *world) close() error {
+	if w.be == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(w.ctx), 2*time.Minute)
+	defer cancel()
+	return w.be.close(ctx)
+}
+
+// recorder returns the scenario's recorder (nil before the backend exists).
+func (w *world) recorder() *recording.Recorder {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rec
+}
+
+// recordTransport wraps the REST client's transport so that the requests
+// that change something are recorded.
+func (w *world) recordTransport(next http.RoundTripper) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if rec := w.recorder(); rec != nil {
+			return rec.Transport(next).RoundTrip(r)
 		}
-	}
-	return nil
+		return next.RoundTrip(r)
+	})
 }
 
-func (w *world) close() {
-	if w.fake != nil {
-		w.fake.Close()
-	}
-}
-
-// recording wraps the app so every webhook it receives is kept.
-func (w *world) recording(h http.Handler) http.Handler {
+// recording wraps an app so every webhook it receives is kept, and
+// recorded for the scenario's story. raw says it is the raw TwiML app.
+func (w *world) recording(h http.Handler, raw bool) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err == nil {
+			if rec := w.recorder(); rec != nil {
+				rec.Webhook(r)
+			}
 			w.mu.Lock()
-			w.received = append(w.received, received{host: r.Host, path: r.URL.Path, params: r.Form})
+			w.received = append(w.received, received{raw: raw, path: r.URL.Path, params: r.Form})
 			w.mu.Unlock()
 		}
 		h.ServeHTTP(rw, r)
@@ -143,59 +175,43 @@ func (w *world) serveRaw(rw http.ResponseWriter, r *http.Request) {
 }
 
 // expand fills a scenario's TwiML placeholders.
-func expand(doc string) string {
-	return strings.NewReplacer("{agent}", AgentNumber, "{customer}", CustomerPhone, "{music}", MusicURL, "{support}", SupportNumber).Replace(doc)
+func (w *world) expand(doc string) string {
+	return strings.NewReplacer("{agent}", w.cast.Agent, "{customer}", w.cast.Customer, "{music}", w.be.musicURL(), "{support}", w.cast.Support).Replace(doc)
 }
 
 // rawURL turns a path of the raw app into its URL.
-func rawURL(path string) string { return rawBase + path }
+func (w *world) rawURL(path string) string { return w.be.rawBase() + path }
 
 // voiceURL is where the support number points: the strategy, or the raw app.
 func (w *world) voiceURL() string {
 	if w.strat != nil {
 		return w.strat.VoiceURL()
 	}
-	return rawURL("/voice")
-}
-
-// claimSupportNumber makes the support number the account's, pointing at
-// the app (once).
-func (w *world) claimSupportNumber() error {
-	nums, err := w.api.ListIncomingPhoneNumber(&openapi.ListIncomingPhoneNumberParams{PhoneNumber: ptr(SupportNumber)})
-	if err != nil {
-		return err
-	}
-	if len(nums) > 0 {
-		return nil
-	}
-	_, err = w.api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{
-		PhoneNumber: ptr(SupportNumber),
-		VoiceUrl:    ptr(w.voiceURL()),
-	})
-	return err
+	return w.rawURL("/voice")
 }
 
 // leg returns the SID of a role's current leg: its live call if it has
 // one, else its latest. Legs are found through the REST API, as an app
-// would: a role's legs are the calls to its phone, or from it.
+// would: a role's legs are the calls to its phone, or from it, leaving out
+// the phone's own side of a call on Twilio (see backend.handset).
 func (w *world) leg(role string) (string, error) {
-	phone, ok := roles[role]
-	if !ok {
-		return "", fmt.Errorf("unknown role %q", role)
-	}
-	to, err := w.api.ListCall(&openapi.ListCallParams{To: ptr(phone)})
+	phone, err := w.cast.phone(role)
 	if err != nil {
 		return "", err
 	}
-	from, err := w.api.ListCall(&openapi.ListCallParams{From: ptr(phone)})
+	calls, err := w.be.calls(w.ctx)
 	if err != nil {
 		return "", err
 	}
 	var legs []openapi.ApiV2010Call
-	for _, c := range append(to, from...) {
+	for _, c := range calls {
+		from, to := deref(c.From), deref(c.To)
 		// A call from the agent's number placed by a Dial is a leg to
 		// someone else: only inbound calls count as "from" a phone.
-		if *c.From == phone && *c.Direction != "inbound" {
+		if to != phone && (from != phone || deref(c.Direction) != "inbound") {
+			continue
+		}
+		if w.be.handset(c) {
 			continue
 		}
 		legs = append(legs, c)
@@ -203,16 +219,27 @@ func (w *world) leg(role string) (string, error) {
 	if len(legs) == 0 {
 		return "", fmt.Errorf("the %s has no call", role)
 	}
-	sort.SliceStable(legs, func(i, j int) bool { return live(legs[i]) && !live(legs[j]) })
-	return *legs[0].Sid, nil
+	// Live first, then newest first (calls are listed newest first; the
+	// sort is stable for calls created in the same second).
+	sort.SliceStable(legs, func(i, j int) bool {
+		if li, lj := live(legs[i]), live(legs[j]); li != lj {
+			return li
+		}
+		return created(legs[i]).After(created(legs[j]))
+	})
+	sid := *legs[0].Sid
+	w.mu.Lock()
+	if !slices.Contains(w.legsSeen, sid) {
+		w.legsSeen = append(w.legsSeen, sid)
+	}
+	w.mu.Unlock()
+	return sid, nil
 }
 
-func live(c openapi.ApiV2010Call) bool {
-	switch *c.Status {
-	case "queued", "ringing", "in-progress":
-		return true
-	}
-	return false
+// created is a call's creation time (zero if unknown).
+func created(c openapi.ApiV2010Call) time.Time {
+	t, _ := time.Parse(time.RFC1123Z, deref(c.DateCreated))
+	return t
 }
 
 // status fetches a role's leg status.
@@ -228,13 +255,13 @@ func (w *world) status(role string) (string, error) {
 	return *c.Status, nil
 }
 
-// hears says what a role hears now.
+// hears says what a role hears now (ErrNotObservable on Twilio).
 func (w *world) hears(role string) (sim.Hearing, string, error) {
 	sid, err := w.leg(role)
 	if err != nil {
 		return sim.Hearing{}, "", err
 	}
-	h, err := w.fake.Hears(sid)
+	h, err := w.be.hears(sid)
 	return h, sid, err
 }
 
@@ -244,7 +271,7 @@ func isHoldMusic(h sim.Hearing) bool {
 	if h.Kind != sim.HearMedia {
 		return false
 	}
-	return h.Media == MusicURL || h.Source == "hold-music" || h.Source == "wait-music"
+	return h.Media == MusicURL || h.Media == TwilioMusicURL || h.Source == "hold-music" || h.Source == "wait-music"
 }
 
 // requests returns the webhooks received at a raw-app path.
@@ -253,17 +280,22 @@ func (w *world) requests(path string) []received {
 	defer w.mu.Unlock()
 	var out []received
 	for _, r := range w.received {
-		if r.host == rawHost && r.path == path {
+		if r.raw && r.path == path {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// trace renders the scenario's trace, for failure messages.
+// trace renders the scenario's trace, for failure messages ("" when the
+// target has none).
 func (w *world) trace() string {
+	start, entries, err := w.be.trace()
+	if err != nil {
+		return ""
+	}
 	var b strings.Builder
-	_ = w.fake.WriteTrace(&b)
+	_ = sim.WriteTrace(&b, start, entries)
 	return b.String()
 }
 
@@ -275,7 +307,5 @@ func restCode(err error) int {
 	}
 	return 0
 }
-
-var background = context.Background()
 
 func ptr[T any](v T) *T { return &v }

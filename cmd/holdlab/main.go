@@ -26,6 +26,6 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newServeCmd())
+	root.AddCommand(newRunCmd(), newServeCmd(), newDiffCmd())
 	return root
 }

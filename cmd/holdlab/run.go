@@ -24,10 +24,13 @@ func newRunCmd() *cobra.Command {
 		format   string
 		outDir   string
 		noSumary bool
+		record   string
+		tlDir    string
+		tf       targetFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Run the Gherkin suite against every hold strategy on the in-process fake",
+		Short: "Run the Gherkin suite against every hold strategy, on the fake or on Twilio",
 		Long: `Run the embedded feature files against every strategy (conference, callleg,
 redirect), each scenario on a fresh in-process fake Twilio, and print a summary:
 strategies by scenario, passed, failed, expected failures with the pitfall each
@@ -35,11 +38,35 @@ demonstrates. Exits non-zero on any unexpected result.
 
 --format adds godog's own report (pretty, progress, junit, cucumber); with --out,
 each run (one per strategy, and "platform") gets its own file in that folder,
-which is what CI wants for junit and cucumber.`,
+which is what CI wants for junit and cucumber.
+
+--target twilio runs the same suite, with the same strategy code, against
+Twilio's REST API: real calls between numbers the account owns, webhooks
+served on --listen and reached by Twilio at --public-url. It prints what it
+will do and an estimate of the billable minutes, and goes ahead only with
+--yes. What a party hears is not observable there: such steps are reported
+"not observable" (n/o), never passed. --api-base points it at anything else
+that speaks Twilio's API, such as holdlab serve.
+
+--record DIR writes each scenario run's observable story (webhooks, REST
+requests, end statuses, normalised) for "holdlab diff"; --timeline DIR draws
+each one (HTML with an inline SVG, the SVG, a Mermaid diagram).`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			out := cmd.OutOrStdout()
-			cfg := scenarios.Config{Only: only, Tags: tags, Paths: paths, Format: format}
+			cfg := scenarios.Config{Only: only, Tags: tags, Paths: paths, Format: format, RecordDir: record, TimelineDir: tlDir}
+			switch tf.target {
+			case "fake":
+			case "twilio":
+				tgt, closeTarget, err := openTwilio(cmd.Context(), out, &tf, cfg)
+				if err != nil {
+					return err
+				}
+				defer func() { err = errors.Join(err, closeTarget()) }()
+				cfg.Target = tgt
+			default:
+				return fmt.Errorf("unknown target %q (want fake or twilio)", tf.target)
+			}
 			if format != "" {
 				if outDir != "" {
 					if err := os.MkdirAll(outDir, 0o755); err != nil {
@@ -65,6 +92,10 @@ which is what CI wants for junit and cucumber.`,
 			}
 			rep, err := scenarios.Run(cmd.Context(), cfg)
 			if err != nil {
+				if len(rep.Results) > 0 && !noSumary {
+					// Interrupted: say what ran before stopping.
+					_ = rep.WriteSummary(out)
+				}
 				return err
 			}
 			if !noSumary {
@@ -88,6 +119,9 @@ which is what CI wants for junit and cucumber.`,
 	fl.StringVar(&format, "format", "", "also print godog's report: pretty, progress, junit or cucumber")
 	fl.StringVar(&outDir, "out", "", "with --format: write one report file per run into this folder")
 	fl.BoolVar(&noSumary, "no-summary", false, "do not print the summary")
+	fl.StringVar(&record, "record", "", "write each scenario run's observable story into this folder (compare two with holdlab diff)")
+	fl.StringVar(&tlDir, "timeline", "", "draw each scenario run into this folder: .html (inline SVG), .svg and .mmd (Mermaid)")
+	tf.add(fl)
 	return cmd
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -163,12 +163,7 @@ const (
 
 // liveConference returns the conference named name that has not ended.
 func (e *Engine) liveConference(name string) *Conference {
-	for _, cf := range e.confs {
-		if cf.FriendlyName == name && cf.Status != ConferenceCompleted {
-			return cf
-		}
-	}
-	return nil
+	return e.liveConfs[name]
 }
 
 func (e *Engine) newConference(name string) *Conference {
@@ -181,7 +176,13 @@ func (e *Engine) newConference(name string) *Conference {
 		DateUpdated:     e.now,
 		maxParticipants: defaultMaxParticipants,
 	}
+	if e.confBySid == nil {
+		e.confBySid, e.liveConfs = map[string]*Conference{}, map[string]*Conference{}
+	}
 	e.confs = append(e.confs, cf)
+	e.confBySid[cf.Sid] = cf
+	// A room is created only when no live one has its name.
+	e.liveConfs[name] = cf
 	return cf
 }
 
@@ -205,13 +206,13 @@ func (cf *Conference) byCall(sid string) *Participant {
 
 // connected returns the joined participants in join order.
 func (cf *Conference) connected() []*Participant {
-	var out []*Participant
+	out := make([]*Participant, 0, len(cf.parts))
 	for _, p := range cf.parts {
 		if p.joined {
 			out = append(out, p)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].joinOrder < out[j].joinOrder })
+	slices.SortFunc(out, func(a, b *Participant) int { return a.joinOrder - b.joinOrder })
 	return out
 }
 
@@ -627,6 +628,7 @@ func (e *Engine) endConference(cf *Conference, reason string, by *Participant) {
 		return
 	}
 	cf.Status = ConferenceCompleted
+	delete(e.liveConfs, cf.FriendlyName)
 	cf.ReasonEnded = reason
 	cf.DateUpdated = e.now
 	var byCall *Call
@@ -758,14 +760,13 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 	}
 	// UNCONFIRMED: conference SequenceNumber starts at 1 here.
 	cf.cbSeq++
-	v := url.Values{
-		"AccountSid":          {e.cfg.AccountSid},
-		"ConferenceSid":       {cf.Sid},
-		"FriendlyName":        {cf.FriendlyName},
-		"StatusCallbackEvent": {event},
-		"SequenceNumber":      {itoa(cf.cbSeq)},
-		"Timestamp":           {e.now.Format(time.RFC1123Z)},
-	}
+	v := make(url.Values, 16) // room for every parameter below: the map never grows
+	v["AccountSid"] = []string{e.cfg.AccountSid}
+	v["ConferenceSid"] = []string{cf.Sid}
+	v["FriendlyName"] = []string{cf.FriendlyName}
+	v["StatusCallbackEvent"] = []string{event}
+	v["SequenceNumber"] = []string{itoa(cf.cbSeq)}
+	v["Timestamp"] = []string{e.now.Format(time.RFC1123Z)}
 	var c *Call
 	if pt != nil {
 		c = pt.call
@@ -857,10 +858,8 @@ next:
 
 // Conference returns the conference with the given SID.
 func (e *Engine) Conference(sid string) (*Conference, error) {
-	for _, cf := range e.confs {
-		if cf.Sid == sid {
-			return cf, nil
-		}
+	if cf, ok := e.confBySid[sid]; ok {
+		return cf, nil
 	}
 	return nil, errNotFound(fmt.Sprintf("/2010-04-01/Accounts/%s/Conferences/%s.json", e.cfg.AccountSid, sid))
 }

@@ -27,6 +27,13 @@ type dialState struct {
 // startDial begins a <Dial>. It returns true when the Dial could not start
 // and the parent simply continues.
 func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
+	if p.mode == modeWhisper {
+		// Twilio's 13201: the TwiML of a <Number url> runs on the called
+		// party's side before the bridge and cannot <Dial>. INFERRED: the
+		// verb is skipped and the whisper goes on.
+		e.traceCode(c, KindError, 13201, "%s: <Dial> in a <Number url> document is not allowed; skipped", e.name(c))
+		return true
+	}
 	// A <Conference> or <Queue> noun makes the Dial a room rather than a
 	// bridge to child legs (conference.go, queue.go).
 	for _, n := range v.Nouns {

@@ -16,4 +16,10 @@
 //
 // An Engine is not safe for concurrent use: the fakeapi package serialises
 // access to it and performs its effects.
+//
+// CheckInvariants says whether the engine's state is one Twilio could be in
+// (no call both bridged and ended, no participant in a completed
+// conference, queues that match their members, …); with
+// Config.CheckInvariants the engine checks after every step and keeps what
+// it finds (Violations).
 package sim

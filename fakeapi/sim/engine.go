@@ -25,6 +25,11 @@ type Config struct {
 	MediaDuration time.Duration
 	// Logger receives every trace entry at debug level. Optional.
 	Logger *slog.Logger
+	// CheckInvariants makes the engine check its invariants (see
+	// CheckInvariants) after every Step, Deliver and SetNow, and record
+	// what is broken (see Violations). Meant for tests: a check walks every
+	// call.
+	CheckInvariants bool
 }
 
 // DefaultStart is the virtual instant an engine starts at unless told.
@@ -58,8 +63,13 @@ type Engine struct {
 
 	confs  []*Conference // every conference, in creation order (conference.go)
 	queues []*Queue      // the account's queues, in creation order (queue.go)
+	// confBySid indexes confs; liveConfs holds the conference that is not
+	// completed, by name (at most one per name).
+	confBySid, liveConfs map[string]*Conference
 
 	trace []Entry
+
+	violations []error // with Config.CheckInvariants (invariants.go)
 }
 
 // New returns an engine at its start time with no calls.
@@ -175,6 +185,7 @@ func (e *Engine) Step(until time.Time) bool {
 	}
 	ev.fn()
 	e.flushHearing()
+	e.checkpoint("step")
 	return true
 }
 
@@ -184,6 +195,7 @@ func (e *Engine) SetNow(t time.Time) {
 	if t.After(e.now) {
 		e.now = t
 	}
+	e.checkpoint("run")
 }
 
 // RunUntil runs every event due up to until and moves the clock there,
@@ -286,6 +298,7 @@ func (e *Engine) Deliver(id uint64, r Result) {
 		p.onReply(r)
 	}
 	e.flushHearing()
+	e.checkpoint("deliver")
 }
 
 func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
@@ -302,5 +315,5 @@ func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 			summary += " " + r.ContentType
 		}
 	}
-	e.traceCode(p.call, KindWebhook, r.ErrCode, "%s %s %s (%s) -> %s", eff.Purpose, eff.Method, eff.URL, paramSummary(eff.Params), summary)
+	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary)
 }

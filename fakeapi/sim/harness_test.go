@@ -60,8 +60,13 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	e := New(Config{AccountSid: testAccount, Seed: 1})
+	e := New(Config{AccountSid: testAccount, Seed: 1, CheckInvariants: true})
 	w := &world{t: t, e: e, app: newTestApp(t)}
+	t.Cleanup(func() {
+		if e.cfg.CheckInvariants { // a test that breaks the state on purpose turns it off
+			wantNoViolations(t, e)
+		}
+	})
 	return w
 }
 

@@ -1,8 +1,8 @@
 package sim
 
 import (
-	"fmt"
 	"github.com/holdlab/holdlab/fakeapi/wire"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -59,7 +59,7 @@ func (h Hearing) String() string {
 	case HearParty:
 		return "party " + strings.Join(shortAll(h.Parties), ", ")
 	case HearMedia:
-		return fmt.Sprintf("%s %q", h.Source, h.Media)
+		return h.Source + " " + strconv.Quote(h.Media)
 	case HearNothing, HearRingback, HearSilence:
 		if h.Detail != "" {
 			return string(h.Kind) + " (" + h.Detail + ")"
@@ -153,7 +153,7 @@ func (e *Engine) flushHearing() {
 			c.hearing = h
 			c.hearSince = e.now
 			c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
-			e.tracef(c, KindHears, "%s now hears %s", e.name(c), h)
+			e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String())
 		}
 	}
 }

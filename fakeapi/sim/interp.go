@@ -3,6 +3,7 @@ package sim
 import (
 	"mime"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ func (e *Engine) runAppURL(c *Call, purpose string) {
 // runInline runs TwiML given inline through the REST API.
 func (e *Engine) runInline(c *Call, doc string, mode programMode) {
 	e.stopInterp(c)
-	d, err := twiml.Parse([]byte(doc))
+	d, err := parseTwiML([]byte(doc))
 	if err != nil {
 		e.traceCode(c, KindError, 12100, "inline TwiML is not valid: %v", err)
 		e.twimlFailed(c, 12100, "", mode, false)
@@ -99,7 +100,7 @@ func (e *Engine) onTwiML(c *Call, id uint64, r Result, docURL string, mode progr
 		e.twimlFailed(c, code, docURL, mode, isFallback)
 		return
 	}
-	d, err := twiml.Parse(r.Body)
+	d, err := parseTwiML(r.Body)
 	if err != nil {
 		if ct == "text/plain" {
 			// Plain text that is not TwiML is read aloud, then the call ends.
@@ -468,17 +469,18 @@ func (e *Engine) finishGather(c *Call, g *gatherState, finishedOn string) {
 
 // callParams are Twilio's standard voice request parameters for c.
 func (e *Engine) callParams(c *Call) url.Values {
-	v := url.Values{
-		"AccountSid": {e.cfg.AccountSid},
-		"ApiVersion": {"2010-04-01"},
-		"CallSid":    {c.Sid},
-		"CallStatus": {string(c.Status)},
-		"Direction":  {string(c.Direction)},
-		"From":       {c.From},
-		"To":         {c.To},
-		"Caller":     {c.From},
-		"Called":     {c.To},
-	}
+	// Room for the parameters callers add (Dial*, Queue*, conference and
+	// callback parameters), so that the map rarely grows.
+	v := make(url.Values, 16)
+	v["AccountSid"] = []string{e.cfg.AccountSid}
+	v["ApiVersion"] = []string{"2010-04-01"}
+	v["CallSid"] = []string{c.Sid}
+	v["CallStatus"] = []string{string(c.Status)}
+	v["Direction"] = []string{string(c.Direction)}
+	v["From"] = []string{c.From}
+	v["To"] = []string{c.To}
+	v["Caller"] = []string{c.From}
+	v["Called"] = []string{c.To}
 	if c.ParentCallSid != "" {
 		v.Set("ParentCallSid", c.ParentCallSid)
 	}
@@ -508,29 +510,35 @@ func (e *Engine) callback(c *Call, event string) {
 	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, "status callback ("+event+")", nil)
 }
 
-// standardParams are left out of trace summaries of webhooks.
-var standardParams = map[string]bool{
-	"AccountSid": true, "ApiVersion": true, "CallSid": true, "Direction": true, "From": true, "To": true,
-	"Caller": true, "Called": true, "ParentCallSid": true, "Timestamp": true, "CallbackSource": true,
-	"SequenceNumber": true, "ConferenceSid": true,
+// standardParam reports the parameters left out of trace summaries of
+// webhooks.
+func standardParam(k string) bool {
+	switch k {
+	case "AccountSid", "ApiVersion", "CallSid", "Direction", "From", "To",
+		"Caller", "Called", "ParentCallSid", "Timestamp", "CallbackSource",
+		"SequenceNumber", "ConferenceSid":
+		return true
+	}
+	return false
 }
 
 // paramSummary renders the interesting parameters of a webhook.
 func paramSummary(v url.Values) string {
-	var parts []string
-	for _, k := range sortedKeys(keysOf(v)) {
-		if standardParams[k] {
-			continue
-		}
-		parts = append(parts, k+"="+v.Get(k))
-	}
-	return strings.Join(parts, " ")
-}
-
-func keysOf(v url.Values) map[string]bool {
-	m := make(map[string]bool, len(v))
+	keys := make([]string, 0, len(v))
 	for k := range v {
-		m[k] = true
+		if !standardParam(k) {
+			keys = append(keys, k)
+		}
 	}
-	return m
+	slices.Sort(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(v.Get(k))
+	}
+	return b.String()
 }

@@ -118,6 +118,9 @@ func (e *Engine) dispatch(c *Call) {
 	}
 	e.callback(c, "initiated")
 	if n, ok := e.numbers[c.To]; ok {
+		if e.refuseLoop(c) {
+			return
+		}
 		in := e.newCall(DirectionInbound, c.From, c.To, nil)
 		c.loop, in.loop = in, c
 		e.setStatus(c, StatusRinging, "it rings "+c.To+", one of the account's numbers")
@@ -175,7 +178,7 @@ func (e *Engine) setStatus(c *Call, st Status, cause string) {
 	if st.Terminal() {
 		c.EndTime = e.now
 	}
-	e.tracef(c, KindStatus, "%s %s -> %s: %s", e.name(c), old, st, cause)
+	e.traceText(c, KindStatus, 0, e.name(c)+" "+string(old)+" -> "+string(st)+": "+cause)
 	e.touch(c)
 	switch {
 	case st == StatusRinging:

@@ -194,7 +194,7 @@ func (e *Engine) runnerDoc(r *mediaRunner, id uint64, res Result, docURL string)
 		d = &twiml.Document{Verbs: []twiml.Verb{&twiml.Play{URL: docURL, Loop: 1}}}
 	case ct == "text/xml" || ct == "application/xml" || ct == "text/html" || ct == "text/plain":
 		var err error
-		d, err = twiml.Parse(res.Body)
+		d, err = parseTwiML(res.Body)
 		if err != nil {
 			e.traceCode(r.call, KindError, 12100, "%s: the document from %s is not valid TwiML: %v", r.what, docURL, err)
 			e.runnerFail(r, 12100)

@@ -89,14 +89,19 @@ func WriteError(w http.ResponseWriter, err error) {
 // "Content-Type: application/json; charset=utf-8". If v cannot be encoded,
 // a 500 Twilio error is written instead.
 func JSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(buf)
+	b, err := appendJSON((*buf)[:0], v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b, _ = json.Marshal(Internal())
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(b) // a ResponseWriter copies what it is given
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+	}
 }
 
 // Unauthorized is 401 / 20003 "Authenticate": missing or bad credentials.

@@ -19,8 +19,10 @@ const FormContentType = "application/x-www-form-urlencoded"
 // methods they come from the body only (as twilio-go sends them; the query
 // string is ignored), which must be application/x-www-form-urlencoded
 // unless it is empty. A body larger than maxBytes gives a 413 *Error
-// (RequestTooLarge); a malformed query or body, or another content type,
-// gives a 400 *Error. maxBytes <= 0 means no limit.
+// (RequestTooLarge) without being buffered: a Content-Length over the limit
+// is refused before a byte is read, and otherwise reading stops one byte
+// past the limit. A malformed query or body, or another content type, gives
+// a 400 *Error. maxBytes <= 0 means no limit.
 func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
@@ -32,6 +34,9 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	}
 	if r.Body == nil {
 		return url.Values{}, nil
+	}
+	if maxBytes > 0 && r.ContentLength > maxBytes {
+		return nil, RequestTooLarge(maxBytes)
 	}
 	var rd io.Reader = r.Body
 	if maxBytes > 0 {

@@ -1,9 +1,9 @@
 package wire
 
 import (
-	"encoding/json"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -220,7 +220,10 @@ func NewPage[T any](key string, all []T, req PageRequest, basePath string, query
 
 // MarshalJSON renders the Twilio list envelope with p.Key as the name of
 // the item array.
-func (p Page[T]) MarshalJSON() ([]byte, error) {
+func (p Page[T]) MarshalJSON() ([]byte, error) { return p.appendJSON(nil) }
+
+// appendJSON appends the envelope (see MarshalJSON).
+func (p Page[T]) appendJSON(dst []byte) ([]byte, error) {
 	items := p.Items
 	if items == nil {
 		items = []T{}
@@ -229,15 +232,40 @@ func (p Page[T]) MarshalJSON() ([]byte, error) {
 	if key == "" {
 		key = "items"
 	}
-	return json.Marshal(map[string]any{
-		key:                 items,
-		"first_page_uri":    p.FirstPageURI,
-		"next_page_uri":     p.NextPageURI,
-		"previous_page_uri": p.PreviousPageURI,
-		"page":              p.Page,
-		"page_size":         p.PageSize,
-		"start":             p.Start,
-		"end":               p.End,
-		"uri":               p.URI,
-	})
+	// The envelope is written as encoding/json writes a map: keys sorted,
+	// the item array's key among them.
+	fields := []envelopeField{
+		{"end", func(dst []byte) ([]byte, error) { return appendInt(dst, p.End), nil }},
+		{"first_page_uri", func(dst []byte) ([]byte, error) { return appendNullString(dst, &p.FirstPageURI), nil }},
+		{"next_page_uri", func(dst []byte) ([]byte, error) { return appendNullString(dst, p.NextPageURI), nil }},
+		{"page", func(dst []byte) ([]byte, error) { return appendInt(dst, p.Page), nil }},
+		{"page_size", func(dst []byte) ([]byte, error) { return appendInt(dst, p.PageSize), nil }},
+		{"previous_page_uri", func(dst []byte) ([]byte, error) { return appendNullString(dst, p.PreviousPageURI), nil }},
+		{"start", func(dst []byte) ([]byte, error) { return appendInt(dst, p.Start), nil }},
+		{"uri", func(dst []byte) ([]byte, error) { return appendNullString(dst, &p.URI), nil }},
+	}
+	// A key equal to an envelope field's name would be overwritten by it.
+	if !slices.ContainsFunc(fields, func(f envelopeField) bool { return f.name == key }) {
+		fields = append(fields, envelopeField{key, func(dst []byte) ([]byte, error) { return appendItems(dst, items) }})
+	}
+	slices.SortFunc(fields, func(a, b envelopeField) int { return strings.Compare(a.name, b.name) })
+	dst = append(dst, '{')
+	for i, f := range fields {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, f.name)
+		dst = append(dst, ':')
+		var err error
+		if dst, err = f.value(dst); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// envelopeField is one field of a list envelope and how to write its value.
+type envelopeField struct {
+	name  string
+	value func(dst []byte) ([]byte, error)
 }

@@ -1,0 +1,115 @@
+package fakeapi_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/holdlab/holdlab/fakeapi"
+)
+
+// routeTarget turns a ServeMux pattern of the fake into a method and a
+// concrete path.
+func routeTarget(pattern, acct string) (method, path string) {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = http.MethodGet, pattern+"anything"
+	}
+	path = strings.NewReplacer(
+		"{AccountSid}", acct,
+		"{file}", "CA0123456789abcdef0123456789abcdef.json",
+		"{ConferenceSid}", "CF0123456789abcdef0123456789abcdef",
+		"{QueueSid}", "QU0123456789abcdef0123456789abcdef",
+		"{sid}", "CA0123456789abcdef0123456789abcdef",
+		"{address}", "%2B15550002000",
+		"{id}", "FA1",
+	).Replace(path)
+	return method, path
+}
+
+// Every route the fake serves, REST and control API alike, requires the
+// account's credentials: anything else is 401 / 20003 with a
+// WWW-Authenticate challenge, before the method, the path or the body is
+// looked at.
+func TestEveryRouteRequiresCredentials(t *testing.T) {
+	f, err := fakeapi.New(fakeapi.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	srv := httptest.NewServer(f.Handler())
+	defer srv.Close()
+	routes := f.Routes()
+	if len(routes) < 30 {
+		t.Fatalf("the fake lists %d routes; want them all", len(routes))
+	}
+	creds := []struct {
+		name string
+		set  func(r *http.Request)
+	}{
+		{"no credentials", func(*http.Request) {}},
+		{"wrong token", func(r *http.Request) { r.SetBasicAuth(f.AccountSid(), "ffffffffffffffffffffffffffffffff") }},
+		{"another account", func(r *http.Request) { r.SetBasicAuth("AC0123456789abcdef0123456789abcdef", f.AuthToken()) }},
+		{"empty token", func(r *http.Request) { r.SetBasicAuth(f.AccountSid(), "") }},
+		{"token as the user", func(r *http.Request) { r.SetBasicAuth(f.AuthToken(), f.AccountSid()) }},
+		{"malformed header", func(r *http.Request) { r.Header.Set("Authorization", "Basic !!!") }},
+		{"bearer token", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+f.AuthToken()) }},
+	}
+	clients := map[string]struct {
+		hc   *http.Client
+		base string
+	}{
+		"in-memory": {f.HTTPClient(), "https://api.twilio.com"},
+		"loopback":  {srv.Client(), srv.URL},
+	}
+	for tname, tc := range clients {
+		for _, pattern := range append(routes, "PATCH /2010-04-01/Accounts/{AccountSid}/Calls.json") {
+			method, path := routeTarget(pattern, f.AccountSid())
+			for _, cr := range creds {
+				t.Run(tname+"/"+pattern+"/"+cr.name, func(t *testing.T) {
+					req, err := http.NewRequest(method, tc.base+path, strings.NewReader("To=%2B15550002000"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					cr.set(req)
+					resp, err := tc.hc.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer resp.Body.Close()
+					raw, _ := io.ReadAll(resp.Body)
+					var e struct {
+						Code   int `json:"code"`
+						Status int `json:"status"`
+					}
+					_ = json.Unmarshal(raw, &e)
+					if resp.StatusCode != http.StatusUnauthorized || e.Code != 20003 || e.Status != 401 {
+						t.Errorf("%s %s: HTTP %d %s, want 401 / 20003", method, path, resp.StatusCode, raw)
+					}
+					if !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Basic ") {
+						t.Errorf("no Basic WWW-Authenticate challenge: %q", resp.Header.Get("WWW-Authenticate"))
+					}
+				})
+			}
+			t.Run(tname+"/"+pattern+"/right credentials", func(t *testing.T) {
+				req, err := http.NewRequest(method, tc.base+path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.SetBasicAuth(f.AccountSid(), f.AuthToken())
+				resp, err := tc.hc.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode >= 500 {
+					t.Errorf("%s %s with the right credentials: HTTP %d", method, path, resp.StatusCode)
+				}
+			})
+		}
+	}
+}

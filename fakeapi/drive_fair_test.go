@@ -1,0 +1,79 @@
+package fakeapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/holdlab/holdlab/fakeapi"
+	"github.com/holdlab/holdlab/fakeapi/sim"
+)
+
+// With the real clock a request does not pump everyone's webhooks: after a
+// few it answers, and the clock's goroutine performs the rest. Here the
+// webhooks after the eighth block until the test lets them go; the request
+// that made them due answers anyway.
+func TestRequestsDoNotPumpEveryWebhook(t *testing.T) {
+	const calls = 20 // 40 status callbacks: initiated and ringing
+	var got atomic.Int32
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	letGo := func() { releaseOnce.Do(func() { close(release) }) }
+	all := make(chan struct{})
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := got.Add(1)
+		if n > 8 {
+			<-release
+		}
+		if n == 2*calls {
+			close(all)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	f, err := fakeapi.New(fakeapi.Options{Clock: fakeapi.ClockReal, Apps: map[string]http.Handler{"app.test": app}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	defer letGo() // before Close: the clock's goroutine may wait on it
+	for i := range calls {
+		if err := f.SetPhone(fmt.Sprintf("+1555000%04d", i), sim.PhoneScript{Answer: sim.AnswerNoAnswer}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- f.Do(func(e *sim.Engine) error {
+			for i := range calls {
+				_, err := e.CreateCall(sim.CallParams{To: fmt.Sprintf("+1555000%04d", i), From: support, Twiml: "<Response/>",
+					StatusCallback: "https://app.test/status", StatusCallbackEvents: []string{"initiated", "ringing"}})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}()
+	deadline := time.NewTimer(10 * time.Second)
+	defer deadline.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-deadline.C:
+		t.Fatalf("the request waited for every webhook (%d performed)", got.Load())
+	}
+	if n := got.Load(); n > 9 {
+		t.Errorf("the request answered after %d webhooks, want at most 9", n)
+	}
+	letGo()
+	select {
+	case <-all:
+	case <-deadline.C:
+		t.Fatalf("only %d of %d webhooks were performed", got.Load(), 2*calls)
+	}
+}
