@@ -26,17 +26,8 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 		Twiml:       form.Get("Twiml"),
 		FallbackURL: form.Get("FallbackUrl"),
 	}
-	if p.To == "" {
-		return wire.MissingTo()
-	}
-	if !validAddress(p.To) {
-		return wire.InvalidParameter(21211, "To", p.To)
-	}
-	if p.From == "" {
-		return wire.MissingFrom()
-	}
-	if !validAddress(p.From) {
-		return wire.InvalidParameter(21212, "From", p.From)
+	if err := checkEndpoints(p.To, p.From); err != nil {
+		return err
 	}
 	if form.Get("ApplicationSid") != "" && p.URL == "" && p.Twiml == "" {
 		// UNCONFIRMED code: applications are not modelled.
@@ -269,6 +260,22 @@ func validStatus(s sim.Status) bool {
 		return true
 	}
 	return false
+}
+
+// checkEndpoints validates the To and From of a call Twilio places:
+// 21201/21213 when missing, 21211/21212 when not an address it can dial.
+func checkEndpoints(to, from string) error {
+	switch {
+	case to == "":
+		return wire.MissingTo()
+	case !validAddress(to):
+		return wire.InvalidParameter(21211, "To", to)
+	case from == "":
+		return wire.MissingFrom()
+	case !validAddress(from):
+		return wire.InvalidParameter(21212, "From", from)
+	}
+	return nil
 }
 
 // validAddress accepts what Twilio dials: E.164 numbers (a leading + and

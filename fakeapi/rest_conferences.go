@@ -245,17 +245,8 @@ func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form ur
 		CallSidToCoach: form.Get("CallSidToCoach"),
 		Region:         form.Get("Region"),
 	}
-	if p.To == "" {
-		return wire.MissingTo()
-	}
-	if !validAddress(p.To) {
-		return wire.InvalidParameter(21211, "To", p.To)
-	}
-	if p.From == "" {
-		return wire.MissingFrom()
-	}
-	if !validAddress(p.From) {
-		return wire.InvalidParameter(21212, "From", p.From)
+	if err := checkEndpoints(p.To, p.From); err != nil {
+		return err
 	}
 	var err error
 	for name, dst := range map[string]*bool{"Muted": &p.Muted, "EndConferenceOnExit": &p.EndConferenceOnExit, "EarlyMedia": &p.EarlyMedia, "Coaching": &p.Coaching} {
