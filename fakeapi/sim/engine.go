@@ -67,7 +67,7 @@ type Engine struct {
 	// completed, by name (at most one per name).
 	confBySid, liveConfs map[string]*Conference
 
-	trace []Entry
+	trace traceLog
 
 	violations []error // with Config.CheckInvariants (invariants.go)
 }

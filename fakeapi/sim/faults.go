@@ -14,6 +14,6 @@ func (e *Engine) NoteFault(callSid string, code int, text string) {
 	}
 	e.traceCode(c, KindFault, code, "%s", text)
 	if c == nil && callSid != "" {
-		e.trace[len(e.trace)-1].Call = callSid
+		e.trace.at(e.trace.len() - 1).Call = callSid
 	}
 }

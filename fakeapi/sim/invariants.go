@@ -355,9 +355,9 @@ func (k *invChecker) history() {
 			}
 		}
 	}
-	for i := 1; i < len(e.trace); i++ {
-		if e.trace[i].Seq <= e.trace[i-1].Seq || e.trace[i].At.Before(e.trace[i-1].At) {
-			k.fail(e.trace[i].Call, "trace entry %d is out of order", e.trace[i].Seq)
+	for i := 1; i < e.trace.len(); i++ {
+		if en, prev := e.trace.at(i), e.trace.at(i-1); en.Seq <= prev.Seq || en.At.Before(prev.At) {
+			k.fail(en.Call, "trace entry %d is out of order", en.Seq)
 			break
 		}
 	}

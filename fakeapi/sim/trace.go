@@ -39,15 +39,15 @@ type Entry struct {
 }
 
 // Trace returns every entry so far, in order.
-func (e *Engine) Trace() []Entry { return append([]Entry(nil), e.trace...) }
+func (e *Engine) Trace() []Entry { return e.trace.from(0) }
 
 // TraceSince returns the entries with Seq greater than seq.
 func (e *Engine) TraceSince(seq uint64) []Entry {
-	i := len(e.trace)
-	for i > 0 && e.trace[i-1].Seq > seq {
+	i := e.trace.len()
+	for i > 0 && e.trace.at(i-1).Seq > seq {
 		i--
 	}
-	return append([]Entry(nil), e.trace[i:]...)
+	return e.trace.from(i)
 }
 
 // WriteTrace renders entries for people, one per line, with times as offsets
@@ -93,7 +93,7 @@ func (e *Engine) traceText(c *Call, kind EntryKind, code int, text string) {
 	if c != nil {
 		sid = c.Sid
 	}
-	e.trace = append(e.trace, Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text})
+	e.trace.add(Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text})
 	if l := e.cfg.Logger; l != nil && l.Enabled(context.Background(), slog.LevelDebug) {
 		l.Debug(text, "call", sid, "kind", string(kind), "at", Offset(e.now.Sub(e.start)))
 	}
