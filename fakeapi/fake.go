@@ -137,9 +137,10 @@ func New(opts Options) (*Fake, error) {
 	})
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()
+	// No Client.Timeout: perform bounds each webhook with its context's
+	// deadline, and a Timeout would start a second timer per request.
 	f.webhook = &http.Client{
 		Transport:     &hostRouter{apps: opts.Apps, next: opts.WebhookTransport},
-		Timeout:       opts.WebhookTimeout,
 		CheckRedirect: webhook.CheckRedirect,
 	}
 	f.handler = f.routes()

@@ -47,17 +47,18 @@ func (f *Fake) routes() http.Handler {
 
 	// Anything else is Twilio's 20404, or 405 / 20004 for a known path
 	// with the wrong method (route_list.go).
-	mux.Handle("/", f.authenticated(unrouted(mux)))
+	mux.Handle("/", unrouted(mux))
 	f.routeList = mux.patterns
 	// Every request needs the account's credentials, whatever its path or
-	// method; then injected faults apply (faults.go).
+	// method, checked here once for every route; then injected faults
+	// apply (faults.go).
 	return f.authenticated(f.faulty(methodNotAllowedAsTwilio(mux)))
 }
 
-// rest wraps a REST handler: authentication, the account in the path, the
-// form, and rendering of errors.
+// rest wraps a REST handler: the account in the path, the form, and
+// rendering of errors. (Authentication wraps every route, in routes.)
 func (f *Fake) rest(h func(w http.ResponseWriter, r *http.Request, form url.Values) error) http.Handler {
-	return f.authenticated(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("AccountSid") != f.opts.AccountSid {
 			// UNCONFIRMED: Twilio's answer for another account's SID in the
 			// path; holdlab answers as for any unknown resource.
@@ -72,7 +73,7 @@ func (f *Fake) rest(h func(w http.ResponseWriter, r *http.Request, form url.Valu
 		if err := h(w, r, form); err != nil {
 			wire.WriteError(w, toWire(err))
 		}
-	}))
+	})
 }
 
 // authenticated requires the account's credentials (HTTP Basic), answering

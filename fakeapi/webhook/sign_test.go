@@ -1,7 +1,12 @@
 package webhook
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"fmt"
 	"net/url"
+	"sync"
 	"testing"
 )
 
@@ -56,4 +61,33 @@ func TestSignatureProperties(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Signing reuses keyed HMAC states per token: a reused state must sign
+// exactly as a fresh one, for each of many tokens (more than the cache
+// keeps), interleaved and from several goroutines.
+func TestSignatureReusedStatesMatchFresh(t *testing.T) {
+	fresh := func(token, u string) string {
+		mac := hmac.New(sha1.New, []byte(token))
+		mac.Write([]byte(u + "CallSidCA1"))
+		return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := range 3 {
+				for i := range 2 * maxCachedTokens {
+					token := fmt.Sprintf("token-%d", (i*7+g)%(2*maxCachedTokens))
+					u := fmt.Sprintf("https://app.test/%d/%d", round, i)
+					if got, want := Signature(token, u, url.Values{"CallSid": {"CA1"}}), fresh(token, u); got != want {
+						t.Errorf("token %s: Signature = %s, fresh HMAC %s", token, got, want)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
