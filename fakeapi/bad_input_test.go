@@ -277,3 +277,41 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// With several invalid boolean parameters, the error always names the same
+// one, the first in the order the handler reads them: the answer does not
+// depend on map iteration order.
+func TestSeveralInvalidBooleansGiveOneAnswer(t *testing.T) {
+	const confs = "/2010-04-01/Accounts/{acct}/Conferences/{conf}/Participants"
+	tests := []struct {
+		name, method, path, body, want string
+	}{
+		{"update", "POST", confs + "/{call}.json", form("Coaching", "x", "EndConferenceOnExit", "x", "BeepOnExit", "x", "Hold", "x"), "parameter Hold"},
+		{"create", "POST", confs + ".json", form("From", support, "To", agent, "Coaching", "x", "EarlyMedia", "x", "EndConferenceOnExit", "x", "Muted", "x"), "parameter Muted"},
+		{"list", "GET", confs + ".json?Coaching=x&Hold=x&Muted=x", "", "parameter Muted"},
+	}
+	w := newBadInputWorld(t)
+	hc := w.f.HTTPClient()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := strings.NewReplacer("{acct}", w.f.AccountSid(), "{conf}", w.conf, "{call}", w.call).Replace(tt.path)
+			for range 20 {
+				req, err := http.NewRequest(tt.method, "https://api.twilio.com"+path, strings.NewReader(tt.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.SetBasicAuth(w.f.AccountSid(), w.f.AuthToken())
+				req.Header.Set("Content-Type", wire.FormContentType)
+				resp, err := hc.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				raw, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 400 || !strings.Contains(string(raw), tt.want) {
+					t.Fatalf("HTTP %d %s, want 400 naming %s", resp.StatusCode, raw, tt.want)
+				}
+			}
+		})
+	}
+}

@@ -170,10 +170,8 @@ func (f *Fake) listParticipants(w http.ResponseWriter, r *http.Request, form url
 		return err
 	}
 	var filter sim.ParticipantFilter
-	for name, dst := range map[string]**bool{"Muted": &filter.Muted, "Hold": &filter.Hold, "Coaching": &filter.Coaching} {
-		if *dst, err = wire.Bool(form, name); err != nil {
-			return err
-		}
+	if err := optionalBools(form, []optionalBool{{"Muted", &filter.Muted}, {"Hold", &filter.Hold}, {"Coaching", &filter.Coaching}}); err != nil {
+		return err
 	}
 	var items []wire.Participant
 	f.View(func(e *sim.Engine) {
@@ -249,13 +247,16 @@ func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form ur
 		return err
 	}
 	var err error
-	for name, dst := range map[string]*bool{"Muted": &p.Muted, "EndConferenceOnExit": &p.EndConferenceOnExit, "EarlyMedia": &p.EarlyMedia, "Coaching": &p.Coaching} {
-		b, err := wire.Bool(form, name)
+	for _, o := range []struct {
+		name string
+		dst  *bool
+	}{{"Muted", &p.Muted}, {"EndConferenceOnExit", &p.EndConferenceOnExit}, {"EarlyMedia", &p.EarlyMedia}, {"Coaching", &p.Coaching}} {
+		b, err := wire.Bool(form, o.name)
 		if err != nil {
 			return err
 		}
 		if b != nil {
-			*dst = *b
+			*o.dst = *b
 		}
 	}
 	if p.StartConferenceOnEnter, err = wire.Bool(form, "StartConferenceOnEnter"); err != nil {
@@ -331,10 +332,8 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 		// "Any other value is treated as false" (twilio-model.md §3.5).
 		u.Muted = wire.Ptr(strings.EqualFold(strings.TrimSpace(form.Get("Muted")), "true"))
 	}
-	for name, dst := range map[string]**bool{"Hold": &u.Hold, "BeepOnExit": &u.BeepOnExit, "EndConferenceOnExit": &u.EndConferenceOnExit, "Coaching": &u.Coaching} {
-		if *dst, err = wire.Bool(form, name); err != nil {
-			return err
-		}
+	if err := optionalBools(form, []optionalBool{{"Hold", &u.Hold}, {"BeepOnExit", &u.BeepOnExit}, {"EndConferenceOnExit", &u.EndConferenceOnExit}, {"Coaching", &u.Coaching}}); err != nil {
+		return err
 	}
 	if form.Has("HoldUrl") {
 		v := form.Get("HoldUrl")
@@ -416,4 +415,24 @@ func (f *Fake) participantJSON(p *sim.Participant, created bool) wire.Participan
 		out.QueueTime = wire.Ptr("0")
 	}
 	return out
+}
+
+// optionalBool is a boolean form parameter and where its value goes (nil
+// when absent).
+type optionalBool struct {
+	name string
+	dst  **bool
+}
+
+// optionalBools parses the parameters in the order given, so that with
+// several invalid ones the error is always about the first.
+func optionalBools(form url.Values, params []optionalBool) error {
+	for _, o := range params {
+		v, err := wire.Bool(form, o.name)
+		if err != nil {
+			return err
+		}
+		*o.dst = v
+	}
+	return nil
 }
