@@ -120,6 +120,41 @@ func (c Call) appendJSON(dst []byte) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+func (p Participant) appendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, '{')
+	dst = appendField(dst, "account_sid", p.AccountSid)
+	dst = appendField(dst, "call_sid", p.CallSid)
+	dst = appendField(dst, "label", p.Label)
+	dst = appendField(dst, "call_sid_to_coach", p.CallSidToCoach)
+	dst = appendBoolField(dst, "coaching", p.Coaching)
+	dst = appendField(dst, "conference_sid", p.ConferenceSid)
+	dst = appendField(dst, "date_created", p.DateCreated)
+	dst = appendField(dst, "date_updated", p.DateUpdated)
+	dst = appendBoolField(dst, "end_conference_on_exit", p.EndConferenceOnExit)
+	dst = appendBoolField(dst, "muted", p.Muted)
+	dst = appendBoolField(dst, "hold", p.Hold)
+	dst = appendBoolField(dst, "start_conference_on_enter", p.StartConferenceOnEnter)
+	dst = appendField(dst, "status", p.Status)
+	dst = appendField(dst, "queue_time", p.QueueTime)
+	dst = appendField(dst, "uri", p.URI)
+	return append(dst, '}'), nil
+}
+
+// appendBoolField appends `,"name":` and a nullable boolean (never the
+// first field).
+func appendBoolField(dst []byte, name string, v *bool) []byte {
+	dst = append(dst, ',', '"')
+	dst = append(dst, name...)
+	dst = append(dst, '"', ':')
+	switch {
+	case v == nil:
+		return append(dst, "null"...)
+	case *v:
+		return append(dst, "true"...)
+	}
+	return append(dst, "false"...)
+}
+
 // appendJSON appends v as json.Marshal renders it, with the fast path of
 // values that render themselves.
 func appendJSON(dst []byte, v any) ([]byte, error) {

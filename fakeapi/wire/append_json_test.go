@@ -15,21 +15,23 @@ var tricky = []string{
 	"\u2028\u2029", "é ü 日本", "bad utf-8 \xff\xfe", "del \x7f", "\b\f",
 }
 
-// fillCall sets every field of a Call by reflection, so that a field added
-// to Call but not to appendJSON makes the comparison fail.
-func fillCall(seed int) Call {
-	var c Call
+// fill sets every field of a resource by reflection, so that a field added
+// to the resource but not to its appendJSON makes the comparison fail.
+func fill[T any](seed int) T {
+	var c T
 	v := reflect.ValueOf(&c).Elem()
 	for i := range v.NumField() {
 		f := v.Field(i)
 		s := fmt.Sprintf("%s-%d", tricky[(seed+i)%len(tricky)], i)
-		switch f.Kind() {
-		case reflect.Pointer:
-			if (seed+i)%5 == 0 {
-				continue // null
-			}
+		switch {
+		case f.Kind() == reflect.Pointer && (seed+i)%5 == 0:
+			// null
+		case f.Type() == reflect.TypeFor[*string]():
 			f.Set(reflect.ValueOf(&s))
-		case reflect.Map:
+		case f.Type() == reflect.TypeFor[*bool]():
+			b := (seed+i)%2 == 0
+			f.Set(reflect.ValueOf(&b))
+		case f.Kind() == reflect.Map:
 			if seed%7 == 6 {
 				continue // null map
 			}
@@ -39,15 +41,20 @@ func fillCall(seed int) Call {
 			}
 			f.Set(reflect.ValueOf(m))
 		default:
-			panic("Call has a field of kind " + f.Kind().String() + ": teach appendJSON and this test about it")
+			panic(v.Type().Name() + " has a field of type " + f.Type().String() + ": teach appendJSON and this test about it")
 		}
 	}
 	return c
 }
 
-func TestCallAppendJSONMatchesEncodingJSON(t *testing.T) {
+func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+	t.Run("Call", testAppendJSON[Call])
+	t.Run("Participant", testAppendJSON[Participant])
+}
+
+func testAppendJSON[T jsonAppender](t *testing.T) {
 	for seed := range 40 {
-		c := fillCall(seed)
+		c := fill[T](seed)
 		want, err := json.Marshal(c)
 		if err != nil {
 			t.Fatal(err)
@@ -56,8 +63,9 @@ func TestCallAppendJSONMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("seed %d:\n got %s\nwant %s", seed, got, want)
 		}
 	}
-	if got, want := must((Call{}).appendJSON(nil)), must(json.Marshal(Call{})); string(got) != string(want) {
-		t.Fatalf("zero Call:\n got %s\nwant %s", got, want)
+	var zero T
+	if got, want := must(zero.appendJSON(nil)), must(json.Marshal(zero)); string(got) != string(want) {
+		t.Fatalf("zero value:\n got %s\nwant %s", got, want)
 	}
 }
 
@@ -76,7 +84,7 @@ func FuzzAppendJSONString(f *testing.F) {
 // The envelope written by Page.MarshalJSON is what encoding/json writes
 // for the equivalent map.
 func TestPageMarshalMatchesMap(t *testing.T) {
-	calls := []Call{fillCall(1), fillCall(2), fillCall(3)}
+	calls := []Call{fill[Call](1), fill[Call](2), fill[Call](3)}
 	check := func(name string, got []byte, err error, p any, key string, items any) {
 		t.Helper()
 		if err != nil {
