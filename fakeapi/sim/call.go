@@ -87,8 +87,8 @@ type Call struct {
 	lastFetch      time.Time
 	instantFetches int
 	media          Hearing
-	gather         *gatherState
-	answerer       func() // what to do when an outbound leg is answered
+	gather         *gather // its <Gather> in progress (gather.go)
+	answerer       func()  // what to do when an outbound leg is answered
 
 	// <Dial> relations.
 	dialing *dialState // as a parent: the Dial it is blocked in
@@ -106,6 +106,9 @@ type Call struct {
 	hearSince time.Time
 	intervals []Interval
 	dirty     bool
+	// heardChecked is the first interval the checks after each step have
+	// not yet found sound (invariants.go).
+	heardChecked int
 }
 
 // Live reports whether the call has not ended.
@@ -155,13 +158,4 @@ type program struct {
 	pc    int
 	url   string // the document's URL, for relative URLs ("" for inline TwiML)
 	mode  programMode
-}
-
-type gatherState struct {
-	verb     *twiml.Gather
-	url      string // document URL, for the default action
-	digits   string
-	children *program
-	timer    *event
-	prompts  bool // still playing prompts
 }

@@ -70,6 +70,9 @@ type Engine struct {
 	trace traceLog
 
 	violations []error // with Config.CheckInvariants (invariants.go)
+	// traceChecked is how far the checks after each step found the trace
+	// in order (invariants.go).
+	traceChecked int
 }
 
 // New returns an engine at its start time with no calls.

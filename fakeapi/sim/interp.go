@@ -229,7 +229,7 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 		}
 		return false
 	case *twiml.Gather:
-		e.startGather(c, p, v)
+		e.startGather(callGather{e, c}, p, v)
 		return false
 	case *twiml.Dial:
 		return e.startDial(c, p, v)
@@ -331,60 +331,49 @@ func (e *Engine) resolveOr(p *program, ref string) string {
 
 // --- <Gather> ---
 
-func (e *Engine) startGather(c *Call, p *program, v *twiml.Gather) {
-	e.tracef(c, KindVerb, "%s <Gather numDigits=%d timeout=%d> waits for keys", e.name(c), v.NumDigits, v.Timeout)
-	g := &gatherState{verb: v, url: p.url, prompts: len(v.Children) > 0}
-	c.gather = g
-	c.wait = waitGather
-	if g.prompts {
-		g.children = &program{verbs: v.Children, url: p.url}
-		e.nextPrompt(c, g)
-		return
-	}
-	e.gatherTimeout(c, g)
+// callGather hosts a <Gather> of a call's own TwiML (gather.go): the call
+// waits in it, hears its prompts, and fetches the action as its next
+// document.
+type callGather struct {
+	e *Engine
+	c *Call
 }
 
-// nextPrompt plays the next nested Say, Play or Pause of a <Gather>.
-func (e *Engine) nextPrompt(c *Call, g *gatherState) {
-	if c.gather != g {
-		return
-	}
-	cp := g.children
-	if !g.prompts || cp.pc >= len(cp.verbs) {
-		g.prompts = false
-		c.media = Hearing{}
-		e.touch(c)
-		e.gatherTimeout(c, g)
-		return
-	}
-	v := cp.verbs[cp.pc]
-	cp.pc++
-	var h Hearing
-	var d time.Duration
-	loop := 1
-	switch v := v.(type) {
-	case *twiml.Say:
-		h, d, loop = media("say", v.Text), sayDuration(v.Text), v.Loop
-	case *twiml.Play:
-		u := e.resolveOr(cp, v.URL)
-		h, d, loop = media("play", u), e.mediaDuration(u), v.Loop
-	case *twiml.Pause:
-		h, d = silence("pause"), time.Duration(v.Length)*time.Second
-	default:
-		e.nextPrompt(c, g)
-		return
-	}
-	c.media = h
-	e.touch(c)
-	if loop == 0 {
-		return // a prompt that loops forever: only a key press ends it
-	}
-	g.timer = e.after(d*time.Duration(loop), func() { e.nextPrompt(c, g) })
+func (h callGather) name() (*Call, string) { return h.c, h.e.name(h.c) }
+
+func (h callGather) attach(g *gather) {
+	h.c.gather = g
+	h.c.wait = waitGather
 }
 
-func (e *Engine) gatherTimeout(c *Call, g *gatherState) {
-	g.timer.cancel()
-	g.timer = e.after(time.Duration(g.verb.Timeout)*time.Second, func() { e.finishGather(c, g, "") })
+func (h callGather) gathering(g *gather) bool { return h.c.gather == g }
+
+func (h callGather) media(source, m string) Hearing { return media(source, m) }
+
+func (h callGather) hear(m Hearing) {
+	h.c.media = m
+	h.e.touch(h.c)
+}
+
+func (h callGather) detach() {
+	h.c.gather = nil
+	h.c.wait = waitNone
+	h.hear(Hearing{})
+}
+
+func (h callGather) next() { h.e.run(h.c) }
+
+func (h callGather) action(g *gather, target string, params url.Values) {
+	e, c := h.e, h.c
+	abs, ok := e.resolve(c, &program{url: g.url}, target)
+	if !ok {
+		return
+	}
+	mode := modeMain
+	if c.prog != nil {
+		mode = c.prog.mode
+	}
+	e.fetchTwiML(c, abs, g.verb.Method, params, mode, "gather action", false)
 }
 
 // press delivers keys pressed by the party on c's far end.
@@ -400,69 +389,13 @@ func (e *Engine) press(c *Call, digits string) {
 		key := string(k)
 		switch {
 		case c.gather != nil:
-			e.gatherKey(c, c.gather, key)
+			e.gatherKey(c.gather, key)
 		case key == "*" && c.dialing != nil && c.dialing.verb.HangupOnStar && c.dialing.answered != nil:
 			e.hangupOnStar(c.dialing)
 		default:
 			e.roomKey(c, key)
 		}
 	}
-}
-
-func (e *Engine) gatherKey(c *Call, g *gatherState, key string) {
-	if g.prompts {
-		g.prompts = false
-		g.timer.cancel()
-		c.media = Hearing{}
-		e.touch(c)
-	}
-	v := g.verb
-	if v.FinishOnKey != "" && strings.Contains(v.FinishOnKey, key) {
-		e.finishGather(c, g, key)
-		return
-	}
-	g.digits += key
-	if v.NumDigits > 0 && len(g.digits) >= v.NumDigits {
-		e.finishGather(c, g, "")
-		return
-	}
-	e.gatherTimeout(c, g)
-}
-
-func (e *Engine) finishGather(c *Call, g *gatherState, finishedOn string) {
-	if c.gather != g {
-		return
-	}
-	g.timer.cancel()
-	c.gather = nil
-	c.wait = waitNone
-	c.media = Hearing{}
-	e.touch(c)
-	v := g.verb
-	if g.digits == "" && !v.ActionOnEmptyResult {
-		e.tracef(c, KindVerb, "%s <Gather> got no keys; the next verb runs", e.name(c))
-		e.run(c)
-		return
-	}
-	e.tracef(c, KindVerb, "%s <Gather> got %q", e.name(c), g.digits)
-	target := v.Action
-	if target == "" {
-		target = g.url
-	}
-	p := &program{url: g.url}
-	abs, ok := e.resolve(c, p, target)
-	if !ok {
-		return
-	}
-	extra := url.Values{"Digits": {g.digits}}
-	if finishedOn != "" {
-		extra.Set("FinishedOnKey", finishedOn)
-	}
-	mode := modeMain
-	if c.prog != nil {
-		mode = c.prog.mode
-	}
-	e.fetchTwiML(c, abs, v.Method, extra, mode, "gather action", false)
 }
 
 // --- webhooks' parameters ---

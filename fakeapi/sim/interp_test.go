@@ -252,3 +252,42 @@ func TestDialOptions(t *testing.T) {
 		w.wantStatus(ins[0], StatusCompleted)
 	})
 }
+
+// While a <Gather> waits for keys, the party hears "waiting for keys"
+// silence, in a call's own TwiML and in an <Enqueue> waitUrl alike: with no
+// prompt, once the prompts are over, and once a key stopped a prompt.
+func TestGatherWaitingForKeysHearing(t *testing.T) {
+	const waiting = "silence (waiting for keys)"
+	tests := []struct {
+		name     string
+		gather   string
+		presses  []Press
+		at       time.Duration // after the call is placed
+		wantHear string
+	}{
+		{"no prompt", `<Gather numDigits="2" timeout="30"/>`, nil, 5 * time.Second, waiting},
+		{"prompt playing", `<Gather numDigits="2" timeout="30"><Pause length="20"/></Gather>`, nil, 10 * time.Second, "silence (pause)"},
+		{"prompts over", `<Gather numDigits="2" timeout="30"><Pause length="2"/></Gather>`, nil, 10 * time.Second, waiting},
+		{"a key stopped the prompt", `<Gather numDigits="2" timeout="30"><Play>https://cdn.test/menu.mp3</Play></Gather>`,
+			[]Press{{After: 2 * time.Second, Digits: "4"}}, 10 * time.Second, waiting},
+	}
+	for _, tt := range tests {
+		t.Run("call/"+tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.number(support, voiceURL)
+			w.phone(customer, PhoneScript{Name: "customer", Presses: tt.presses})
+			w.app.twiml(voiceURL, `<Response>`+tt.gather+`</Response>`)
+			c := w.place(customer, support)
+			w.run(tt.at)
+			w.wantHears(c, tt.wantHear)
+		})
+		t.Run("waitUrl/"+tt.name, func(t *testing.T) {
+			w := queueWorld(t, `<Response><Enqueue waitUrl="/qwait">hold</Enqueue></Response>`, "")
+			w.phone(customer, PhoneScript{Name: "customer", Presses: tt.presses})
+			w.app.twiml(qwaitURL, `<Response>`+tt.gather+`</Response>`)
+			c := w.place(customer, support)
+			w.run(tt.at)
+			w.wantHears(c, tt.wantHear)
+		})
+	}
+}

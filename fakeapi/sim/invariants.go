@@ -54,9 +54,10 @@ func (e *InvariantError) Error() string {
 //     each other without gaps; trace entries are in order.
 //
 // With Config.CheckInvariants the engine makes the same checks after every
-// step, except those of the hearing history and the trace, which grow with
-// time.
-func (e *Engine) CheckInvariants() error { return e.checkInvariants("check", true) }
+// step; there, those of the hearing history and the trace, which grow with
+// time, look only at what was added since the previous step. This method
+// checks the whole history.
+func (e *Engine) CheckInvariants() error { return e.checkInvariants("check", false) }
 
 // Violations returns the invariant violations recorded so far with
 // Config.CheckInvariants (joined; at most the first 100), or nil.
@@ -68,7 +69,7 @@ func (e *Engine) checkpoint(where string) {
 	if !e.cfg.CheckInvariants || len(e.violations) >= maxViolations {
 		return
 	}
-	err := e.checkInvariants(where, false)
+	err := e.checkInvariants(where, true)
 	if err == nil {
 		return
 	}
@@ -99,25 +100,28 @@ func (e *Engine) seenViolation(v error) bool {
 type invChecker struct {
 	e     *Engine
 	where string
-	errs  []error
+	// incremental checks the history only from where the previous
+	// incremental check left off (see history).
+	incremental bool
+	errs        []error
 }
 
 func (k *invChecker) fail(subject, format string, args ...any) {
 	k.errs = append(k.errs, &InvariantError{At: k.e.now, Where: k.where, Subject: subject, Rule: fmt.Sprintf(format, args...)})
 }
 
-// checkInvariants checks the present state and, when history is set, the
-// hearing intervals and the trace too (which grow with time, so the checks
-// after each step leave them to the final CheckInvariants).
-func (e *Engine) checkInvariants(where string, history bool) error {
-	k := &invChecker{e: e, where: where}
+// checkInvariants checks the present state, the hearing intervals and the
+// trace. When incremental, it checks only the part of the intervals and the
+// trace that the previous incremental check has not found sound, and
+// remembers how far it got; otherwise it checks them whole and changes
+// nothing.
+func (e *Engine) checkInvariants(where string, incremental bool) error {
+	k := &invChecker{e: e, where: where, incremental: incremental}
 	k.calls()
 	k.conferences()
 	k.queues()
 	k.events()
-	if history {
-		k.history()
-	}
+	k.history()
 	return errors.Join(k.errs...)
 }
 
@@ -339,28 +343,69 @@ func (k *invChecker) events() {
 	}
 }
 
-// history checks what every party heard over time, and the trace.
+// history checks what every party heard over time, and the trace. Both
+// only grow, and the engine never changes what they hold but the end of
+// each call's current hearing interval. So an incremental check starts,
+// for each call, at the first interval not yet found consistent with the
+// next one, and in the trace at the first entry not yet found in order
+// after the one before it; it leaves off at the current interval, at the
+// end of the trace, or at the first broken interval or entry, which is
+// then found again by every check.
 func (k *invChecker) history() {
 	e := k.e
 	for _, c := range e.order {
-		for i, iv := range c.intervals {
-			last := i == len(c.intervals)-1
-			switch {
-			case last && !iv.End.IsZero():
-				k.fail(c.Sid, "its current hearing interval has an end")
-			case !last && !iv.End.Equal(c.intervals[i+1].Start):
-				k.fail(c.Sid, "a gap or overlap in what it heard at interval %d", i)
-			case !iv.End.IsZero() && iv.End.Before(iv.Start):
-				k.fail(c.Sid, "hearing interval %d ends before it starts", i)
-			}
+		from := 0
+		if k.incremental {
+			from = c.heardChecked
+		}
+		next := k.intervals(c, from)
+		if k.incremental {
+			c.heardChecked = next
 		}
 	}
-	for i := 1; i < e.trace.len(); i++ {
+	from := 1
+	if k.incremental {
+		from = max(e.traceChecked, 1)
+	}
+	n := e.trace.len()
+	next := n
+	for i := from; i < n; i++ {
 		if en, prev := e.trace.at(i), e.trace.at(i-1); en.Seq <= prev.Seq || en.At.Before(prev.At) {
 			k.fail(en.Call, "trace entry %d is out of order", en.Seq)
+			next = i
 			break
 		}
 	}
+	if k.incremental {
+		e.traceChecked = next
+	}
+}
+
+// intervals checks c's hearing intervals from the from-th on. It returns
+// where the next incremental check must start: at the first broken
+// interval, else at the current one, whose end is not known yet.
+func (k *invChecker) intervals(c *Call, from int) int {
+	ivs := c.intervals
+	next := max(len(ivs)-1, 0)
+	for i := from; i < len(ivs); i++ {
+		iv := ivs[i]
+		last := i == len(ivs)-1
+		ok := false
+		switch {
+		case last && !iv.End.IsZero():
+			k.fail(c.Sid, "its current hearing interval has an end")
+		case !last && !iv.End.Equal(ivs[i+1].Start):
+			k.fail(c.Sid, "a gap or overlap in what it heard at interval %d", i)
+		case !iv.End.IsZero() && iv.End.Before(iv.Start):
+			k.fail(c.Sid, "hearing interval %d ends before it starts", i)
+		default:
+			ok = true
+		}
+		if !ok && i < next {
+			next = i
+		}
+	}
+	return next
 }
 
 func containsCall(cs []*Call, c *Call) bool {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +131,77 @@ func TestViolationsAreRecordedAfterSteps(t *testing.T) {
 		t.Errorf("the lasting violation was recorded %d times, want once:\n%v", n, err)
 	}
 	w.e.cfg.CheckInvariants = false
+}
+
+// The checks after each step look only at the hearing intervals and trace
+// entries added since the previous step, yet catch what breaks there, and
+// again at every step; CheckInvariants still checks the whole history.
+func TestIncrementalHistoryChecks(t *testing.T) {
+	tests := []struct {
+		name string
+		// breakIt breaks the history of c's engine and returns the rule.
+		breakIt func(e *Engine, c *Call) string
+		// stepSees says whether the checks after each step find it.
+		stepSees bool
+	}{
+		{"an entry repeating the Seq of the last one checked", func(e *Engine, c *Call) string {
+			last := *e.trace.at(e.trace.len() - 1)
+			e.trace.add(last)
+			return fmt.Sprintf("trace entry %d is out of order", last.Seq)
+		}, true},
+		{"an entry back in time after new ones in order", func(e *Engine, c *Call) string {
+			e.tracef(c, KindPhone, "one")
+			e.tracef(c, KindPhone, "two")
+			e.seq++
+			e.trace.add(Entry{Seq: e.seq, At: e.now.Add(-time.Second), Call: c.Sid, Kind: KindPhone, Text: "late"})
+			return fmt.Sprintf("trace entry %d is out of order", e.seq)
+		}, true},
+		{"a gap after the intervals checked", func(e *Engine, c *Call) string {
+			n := len(c.intervals)
+			c.intervals[n-1].End = e.now
+			c.intervals = append(c.intervals, Interval{Start: e.now.Add(time.Millisecond), Hearing: c.hearing})
+			return fmt.Sprintf("a gap or overlap in what it heard at interval %d", n-1)
+		}, true},
+		{"a current interval with an end", func(e *Engine, c *Call) string {
+			c.intervals[len(c.intervals)-1].End = e.now
+			return "its current hearing interval has an end"
+		}, true},
+		// The engine never changes the history it has checked: the checks
+		// after each step do not look at it again.
+		{"an entry changed before the ones checked", func(e *Engine, c *Call) string {
+			en := e.trace.at(1)
+			en.Seq = e.trace.at(0).Seq
+			return fmt.Sprintf("trace entry %d is out of order", en.Seq)
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, c := inbound(t, `<Response><Say>Hello</Say><Pause length="60"/></Response>`)
+			w.run(5 * time.Second)
+			e := w.e
+			if err := e.Violations(); err != nil {
+				t.Fatalf("violations before breaking anything: %v", err)
+			}
+			if e.traceChecked != e.trace.len() || c.heardChecked != len(c.intervals)-1 {
+				t.Fatalf("the checks after each step got to entry %d of %d and interval %d of %d, want the last", e.traceChecked, e.trace.len(), c.heardChecked, len(c.intervals))
+			}
+			rule := tt.breakIt(e, c)
+			e.checkpoint("step")
+			e.checkpoint("step")
+			err := e.Violations()
+			if n := strings.Count(fmt.Sprint(err), rule); tt.stepSees && n != 1 || !tt.stepSees && err != nil {
+				t.Errorf("after two steps Violations() = %v, want %q recorded %s", err, rule, map[bool]string{true: "once", false: "never"}[tt.stepSees])
+			}
+			if tt.stepSees {
+				if err := e.checkInvariants("step", true); err == nil || !strings.Contains(err.Error(), rule) {
+					t.Errorf("a third check after a step = %v, want %q again", err, rule)
+				}
+			}
+			if err := e.CheckInvariants(); err == nil || !strings.Contains(err.Error(), rule) {
+				t.Errorf("CheckInvariants() = %v, want a violation containing %q", err, rule)
+			}
+			// The history stays broken: tell the world's cleanup not to check.
+			e.cfg.CheckInvariants = false
+		})
+	}
 }

@@ -59,7 +59,7 @@ type mediaRunner struct {
 	timer          *event
 	fetching       uint64
 	hearing        Hearing
-	gather         *runnerGather
+	gather         *gather // an <Enqueue> waitUrl's <Gather> in progress
 	stopped        bool
 	lastFetch      time.Time
 	instantFetches int
@@ -71,15 +71,6 @@ type mediaRunner struct {
 	// onError runs when the document cannot be used (fetch failure,
 	// invalid TwiML, a verb not allowed). nil: the party hears silence.
 	onError func(code int)
-}
-
-type runnerGather struct {
-	verb    *twiml.Gather
-	url     string
-	digits  string
-	prompts *program
-	playing bool
-	timer   *event
 }
 
 // newRunner returns a runner of kind for leg c (nil: no leg).
@@ -294,7 +285,7 @@ func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
 		}
 	case *twiml.Gather:
 		if r.kind == runEnqueueWait {
-			e.runnerGather(r, p, v)
+			e.startGather(runnerGather{e, r}, p, v)
 			return false
 		}
 	}
@@ -357,104 +348,38 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 
 // --- <Gather> in an <Enqueue> waitUrl ---
 
-func (e *Engine) runnerGather(r *mediaRunner, p *program, v *twiml.Gather) {
-	e.tracef(r.call, KindVerb, "%s: <Gather numDigits=%d timeout=%d> waits for keys", r.label(e), v.NumDigits, v.Timeout)
-	g := &runnerGather{verb: v, url: p.url, prompts: &program{verbs: v.Children, url: p.url}, playing: len(v.Children) > 0}
-	r.gather = g
-	e.runnerPrompt(r, g)
+// runnerGather hosts a <Gather> of an <Enqueue> waitUrl (gather.go): the
+// runner plays its prompts, then "waiting for keys" silence, and fetches
+// the action as its next document.
+type runnerGather struct {
+	e *Engine
+	r *mediaRunner
 }
 
-func (e *Engine) runnerPrompt(r *mediaRunner, g *runnerGather) {
-	if r.gather != g {
-		return
-	}
-	cp := g.prompts
-	if !g.playing || cp.pc >= len(cp.verbs) {
-		g.playing = false
-		r.hearing = silence("waiting for keys")
-		r.touch()
-		e.runnerGatherTimeout(r, g)
-		return
-	}
-	v := cp.verbs[cp.pc]
-	cp.pc++
-	var h Hearing
-	var d time.Duration
-	loop := 1
-	switch v := v.(type) {
-	case *twiml.Say:
-		h, d, loop = r.mediaOf("say", v.Text), sayDuration(v.Text), v.Loop
-	case *twiml.Play:
-		u := e.resolveOr(cp, v.URL)
-		h, d, loop = r.mediaOf("play", u), e.mediaDuration(u), v.Loop
-	case *twiml.Pause:
-		h, d = silence("pause"), time.Duration(v.Length)*time.Second
-	default:
-		e.runnerPrompt(r, g)
-		return
-	}
-	r.hearing = h
-	r.touch()
-	if loop == 0 {
-		return
-	}
-	g.timer = e.after(d*time.Duration(loop), func() { e.runnerPrompt(r, g) })
+func (h runnerGather) name() (*Call, string) { return h.r.call, h.r.label(h.e) + ":" }
+
+func (h runnerGather) attach(g *gather) { h.r.gather = g }
+
+func (h runnerGather) gathering(g *gather) bool { return h.r.gather == g }
+
+func (h runnerGather) media(source, m string) Hearing { return h.r.mediaOf(source, m) }
+
+func (h runnerGather) hear(m Hearing) {
+	h.r.hearing = m
+	h.r.touch()
 }
 
-func (e *Engine) runnerGatherTimeout(r *mediaRunner, g *runnerGather) {
-	g.timer.cancel()
-	g.timer = e.after(time.Duration(g.verb.Timeout)*time.Second, func() { e.runnerGatherDone(r, g, "") })
-}
+func (h runnerGather) detach() { h.r.gather = nil }
 
-// runnerKey delivers a key pressed while r gathers.
-func (e *Engine) runnerKey(r *mediaRunner, key string) {
-	g := r.gather
-	if g == nil {
-		return
-	}
-	if g.playing {
-		g.playing = false
-		g.timer.cancel()
-	}
-	v := g.verb
-	if v.FinishOnKey != "" && strings.Contains(v.FinishOnKey, key) {
-		e.runnerGatherDone(r, g, key)
-		return
-	}
-	g.digits += key
-	if v.NumDigits > 0 && len(g.digits) >= v.NumDigits {
-		e.runnerGatherDone(r, g, "")
-		return
-	}
-	e.runnerGatherTimeout(r, g)
-}
+func (h runnerGather) next() { h.e.runnerRun(h.r) }
 
-func (e *Engine) runnerGatherDone(r *mediaRunner, g *runnerGather, finishedOn string) {
-	if r.gather != g {
-		return
-	}
-	g.timer.cancel()
-	r.gather = nil
-	v := g.verb
-	if g.digits == "" && !v.ActionOnEmptyResult {
-		e.tracef(r.call, KindVerb, "%s: <Gather> got no keys; the next verb runs", r.label(e))
-		e.runnerRun(r)
-		return
-	}
-	e.tracef(r.call, KindVerb, "%s: <Gather> got %q", r.label(e), g.digits)
-	target := v.Action
-	if target == "" {
-		target = g.url
-	}
+func (h runnerGather) action(g *gather, target string, params url.Values) {
+	e, r := h.e, h.r
 	abs, ok := e.resolveQuiet(&program{url: g.url}, target)
 	if !ok {
 		e.traceCode(r.call, KindError, 15004, "%s: relative URL %q in TwiML that has no document URL", r.label(e), target)
 		e.runnerFail(r, 15004)
 		return
 	}
-	extra := url.Values{"Digits": {g.digits}}
-	if finishedOn != "" {
-		extra.Set("FinishedOnKey", finishedOn)
-	}
-	e.runnerFetch(r, abs, v.Method, extra)
+	e.runnerFetch(r, abs, g.verb.Method, params)
 }

@@ -531,7 +531,7 @@ func (e *Engine) roomHearing(c *Call) (Hearing, bool) {
 // queue's waitUrl, or * with hangupOnStar.
 func (e *Engine) roomKey(c *Call, key string) {
 	if m := c.member; m != nil && m.wait != nil && m.wait.gather != nil {
-		e.runnerKey(m.wait, key)
+		e.gatherKey(m.wait.gather, key)
 		return
 	}
 	if key != "*" {
