@@ -381,29 +381,10 @@ const serveBanner = "holdlab: fake Twilio listening on http://"
 // the first answer must both come within it.
 const startupTimeout = 5 * time.Second
 
-// outputBuffer collects a child process's output; safe for the copying
-// goroutine of os/exec and for the benchmark to read at the same time.
-type outputBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *outputBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *outputBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
 // bannerWriter is `holdlab serve`'s stdout: it keeps everything written and
 // sends, once, the address of the first complete serveBanner line on addr.
 type bannerWriter struct {
-	outputBuffer
+	syncBuffer
 	scanned int         // bytes of buf already looked at for whole lines
 	addr    chan string // buffered, capacity 1
 	sent    bool
@@ -481,7 +462,7 @@ func startOnce(b *testing.B, client *http.Client, bin string, env []string) time
 	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
 	defer cancel()
 	stdout := &bannerWriter{addr: make(chan string, 1)}
-	stderr := &outputBuffer{}
+	stderr := &syncBuffer{}
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
 	cmd.Env = env
 	cmd.Stdout = stdout
