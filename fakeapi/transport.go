@@ -82,7 +82,13 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 	}
 	// Give the handler the server-side view a real server would: a URL of
 	// path and query only, Host, and TLS for https.
-	sr := r.Clone(r.Context())
+	// A shallow copy with its own headers (r.Clone would also copy the URL,
+	// replaced below, and fields no handler here reads).
+	sr := r.WithContext(r.Context())
+	sr.Header = r.Header.Clone()
+	if sr.Header == nil {
+		sr.Header = http.Header{}
+	}
 	sr.RequestURI = r.URL.RequestURI()
 	sr.URL = &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
 	if sr.Body == nil {

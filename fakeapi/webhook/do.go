@@ -141,7 +141,7 @@ func Do(ctx context.Context, c *http.Client, req *http.Request, maxBody int64) R
 		ContentType: resp.Header.Get("Content-Type"),
 		Location:    resp.Header.Get("Location"),
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	body, err := readBody(resp, maxBody)
 	switch {
 	case err != nil:
 		out.Err = fmt.Errorf("webhook: reading response body: %w", err)
@@ -151,6 +151,30 @@ func Do(ctx context.Context, c *http.Client, req *http.Request, maxBody int64) R
 	}
 	out.Body = body
 	return out
+}
+
+// readBody reads at most maxBody+1 bytes of resp's body (one more than
+// allowed, to tell a body that is too large). When the length is declared,
+// the buffer is allocated once at that size.
+func readBody(resp *http.Response, maxBody int64) ([]byte, error) {
+	r := io.LimitReader(resp.Body, maxBody+1)
+	n := resp.ContentLength
+	if n < 0 || n > maxBody {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, 0, n+1) // +1: room to see EOF, or a longer body than declared
+	for {
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case err != nil:
+			return buf, err
+		case len(buf) == cap(buf):
+			buf = append(buf, 0)[:len(buf)] // longer than declared: grow
+		}
+	}
 }
 
 // isStdRedirectStop recognizes net/http's default redirect limit error

@@ -3,12 +3,14 @@ package webhook
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -227,5 +229,35 @@ func TestErrorCodeClassification(t *testing.T) {
 		if got := tc.resp.ErrorCode(); got != tc.want {
 			t.Errorf("%s: ErrorCode = %d, want %d", tc.name, got, tc.want)
 		}
+	}
+}
+
+// readBody keeps at most one byte more than the limit, whatever length the
+// response declares: right, too short, too long, or none.
+func TestReadBody(t *testing.T) {
+	const limit = 10
+	tests := []struct {
+		name     string
+		body     string
+		declared int64
+		want     string
+	}{
+		{"declared length", "<Response/>"[:10], 10, "<Response/"},
+		{"empty", "", 0, ""},
+		{"unknown length", "abc", -1, "abc"},
+		{"declared shorter than sent", "abcdef", 3, "abcdef"},
+		{"declared longer than sent", "abc", 8, "abc"},
+		{"over the limit, declared", "0123456789abcdef", 16, "0123456789a"},
+		{"over the limit, declared within it", "0123456789abcdef", 10, "0123456789a"},
+		{"over the limit, unknown length", "0123456789abcdef", -1, "0123456789a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := &http.Response{Body: io.NopCloser(iotest.OneByteReader(strings.NewReader(tt.body))), ContentLength: tt.declared}
+			got, err := readBody(resp, limit)
+			if err != nil || string(got) != tt.want {
+				t.Fatalf("readBody = %q, %v; want %q", got, err, tt.want)
+			}
+		})
 	}
 }
