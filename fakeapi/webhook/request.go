@@ -68,20 +68,18 @@ func (r Request) HTTPRequest(ctx context.Context, authToken string) (*http.Reque
 	}
 	u.Fragment, u.RawFragment = "", ""
 
-	names := sortedKeys(r.Params)
 	var body string
 	var signed url.Values
 	if method == http.MethodGet {
-		if enc := encode(r.Params, names); enc != "" {
+		if enc := r.Params.Encode(); enc != "" {
 			if u.RawQuery != "" {
 				u.RawQuery += "&" + enc
 			} else {
 				u.RawQuery = enc
 			}
 		}
-		names = nil // signed as part of the URL
 	} else {
-		body = encode(r.Params, names)
+		body = r.Params.Encode()
 		signed = r.Params
 	}
 	final := u.String()
@@ -107,40 +105,10 @@ func (r Request) HTTPRequest(ctx context.Context, authToken string) (*http.Reque
 	if method == http.MethodPost {
 		req.Header.Set("Content-Type", FormContentType)
 	}
-	req.Header.Set(HeaderSignature, signSorted(authToken, signedURL, signed, names))
+	req.Header.Set(HeaderSignature, Signature(authToken, signedURL, signed))
 	req.Header.Set("User-Agent", UserAgent)
 	req.Header.Set("Accept", "*/*")
-	req.Header.Set(HeaderIdempotencyToken, idempotencyToken(method, final, body))
+	sum := sha256.Sum256([]byte(method + "\n" + final + "\n" + body))
+	req.Header.Set(HeaderIdempotencyToken, hex.EncodeToString(sum[:16]))
 	return req, nil
-}
-
-// encode is url.Values.Encode with the names already sorted: the same
-// bytes.
-func encode(params url.Values, names []string) string {
-	var b strings.Builder
-	for _, k := range names {
-		ek := url.QueryEscape(k)
-		for _, v := range params[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(ek)
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(v))
-		}
-	}
-	return b.String()
-}
-
-// idempotencyToken is the hex of the first 16 bytes of SHA-256 over the
-// method, the final URL and the body, a line each.
-func idempotencyToken(method, final, body string) string {
-	h := sha256.New()
-	io.WriteString(h, method)
-	io.WriteString(h, "\n")
-	io.WriteString(h, final)
-	io.WriteString(h, "\n")
-	io.WriteString(h, body)
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }

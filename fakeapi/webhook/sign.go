@@ -27,11 +27,6 @@ import (
 // difference only matters for custom parameters. Keys with no value are
 // not sent by url.Values.Encode and are not signed.
 func Signature(authToken, fullURL string, params url.Values) string {
-	return signSorted(authToken, fullURL, params, sortedKeys(params))
-}
-
-// sortedKeys returns the names of params that have a value, sorted.
-func sortedKeys(params url.Values) []string {
 	names := make([]string, 0, len(params))
 	for k, vs := range params {
 		if len(vs) > 0 {
@@ -39,11 +34,6 @@ func sortedKeys(params url.Values) []string {
 		}
 	}
 	sort.Strings(names)
-	return names
-}
-
-// signSorted is Signature with the parameter names already sorted.
-func signSorted(authToken, fullURL string, params url.Values, names []string) string {
 	mac := keyedMAC(authToken)
 	defer macs.put(authToken, mac)
 	mac.Write([]byte(fullURL))
