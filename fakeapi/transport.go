@@ -35,12 +35,12 @@ func (f *Fake) RestClient() *twilio.RestClient {
 // instead of api.twilio.com. Only the scheme and host change; paths, bodies
 // and credentials are exactly what twilio-go sends.
 func NewRestClient(baseURL, accountSid, authToken string) (*twilio.RestClient, error) {
-	base, err := url.Parse(baseURL)
-	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("fakeapi: base URL %q must be absolute, like http://127.0.0.1:8088", baseURL)
+	rt, err := BaseURLTransport(baseURL, http.DefaultTransport)
+	if err != nil {
+		return nil, err
 	}
 	hc := &http.Client{
-		Transport: &rewriteHost{base: base, next: http.DefaultTransport},
+		Transport: rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -54,7 +54,20 @@ func newRestClient(sid, token string, hc *http.Client) *twilio.RestClient {
 	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
 }
 
-// rewriteHost sends requests to base's scheme and host.
+// BaseURLTransport returns a RoundTripper that sends every request through
+// next to baseURL's scheme and host, its path prefixed with baseURL's path
+// if it has one: what points twilio-go, which always writes
+// https://api.twilio.com, at `holdlab serve`. Paths, bodies and credentials
+// stay exactly as the client wrote them.
+func BaseURLTransport(baseURL string, next http.RoundTripper) (http.RoundTripper, error) {
+	base, err := url.Parse(baseURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("fakeapi: base URL %q must be absolute, like http://127.0.0.1:8088", baseURL)
+	}
+	return &rewriteHost{base: base, next: next}, nil
+}
+
+// rewriteHost sends requests to base's scheme and host (and path prefix).
 type rewriteHost struct {
 	base *url.URL
 	next http.RoundTripper

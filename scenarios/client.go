@@ -2,14 +2,13 @@ package scenarios
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
+
+	"github.com/holdlab/holdlab/fakeapi"
 )
 
 // Credentials authenticate REST requests: the account SID with its auth
@@ -51,11 +50,10 @@ func newRestClient(creds Credentials, baseURL string, rt http.RoundTripper) (*tw
 		rt = http.DefaultTransport
 	}
 	if baseURL != "" {
-		base, err := url.Parse(baseURL)
-		if err != nil || base.Scheme == "" || base.Host == "" {
-			return nil, fmt.Errorf("API base URL %q must be absolute, like http://127.0.0.1:8088", baseURL)
+		var err error
+		if rt, err = fakeapi.BaseURLTransport(baseURL, rt); err != nil {
+			return nil, err
 		}
-		rt = &rewriteHost{base: base, next: rt}
 	}
 	user, pass := creds.basic()
 	c := &client.Client{
@@ -69,23 +67,6 @@ func newRestClient(creds Credentials, baseURL string, rt http.RoundTripper) (*tw
 	}
 	c.SetAccountSid(creds.AccountSid)
 	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}), nil
-}
-
-// rewriteHost sends requests to base's scheme and host (and path prefix).
-type rewriteHost struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (t *rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
-	r2 := r.Clone(r.Context())
-	r2.URL.Scheme = t.base.Scheme
-	r2.URL.Host = t.base.Host
-	r2.Host = t.base.Host
-	if p := strings.TrimSuffix(t.base.Path, "/"); p != "" {
-		r2.URL.Path = p + r2.URL.Path
-	}
-	return t.next.RoundTrip(r2)
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
