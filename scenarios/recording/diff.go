@@ -77,14 +77,7 @@ func withinTolerance(a, b map[string]string, tol time.Duration) map[string]strin
 // Twilio it usually arrives after the answer).
 func Diff(a, b map[string]Recording, opts DiffOptions) []Difference {
 	var out []Difference
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range unionKeys(a, b) {
 		ra, okA := a[k]
 		rb, okB := b[k]
 		switch {
@@ -200,14 +193,7 @@ func differ(a, b *Event, opts DiffOptions) string {
 
 // mapDiff names the first key whose value differs.
 func mapDiff(a, b map[string]string) string {
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range unionKeys(a, b) {
 		va, okA := a[k]
 		vb, okB := b[k]
 		switch {
@@ -220,6 +206,18 @@ func mapDiff(a, b map[string]string) string {
 		}
 	}
 	return ""
+}
+
+// unionKeys returns the keys of a and b, each once, sorted.
+func unionKeys[V any](a, b map[string]V) []string {
+	keys := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		keys[k] = true
+	}
+	for k := range b {
+		keys[k] = true
+	}
+	return sortedKeys(keys)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
