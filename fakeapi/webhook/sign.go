@@ -34,7 +34,7 @@ func Signature(authToken, fullURL string, params url.Values) string {
 		}
 	}
 	sort.Strings(names)
-	mac := keyedMAC(authToken)
+	mac := macs.get(authToken)
 	defer macs.put(authToken, mac)
 	mac.Write([]byte(fullURL))
 	for _, k := range names {
@@ -58,9 +58,9 @@ type macCache struct {
 	n     atomic.Int32
 }
 
-// keyedMAC returns a reset HMAC-SHA1 keyed with token.
-func keyedMAC(token string) hash.Hash {
-	if p, ok := macs.pools.Load(token); ok {
+// get returns a reset HMAC-SHA1 keyed with token.
+func (c *macCache) get(token string) hash.Hash {
+	if p, ok := c.pools.Load(token); ok {
 		if h, ok := p.(*sync.Pool).Get().(hash.Hash); ok {
 			h.Reset()
 			return h
