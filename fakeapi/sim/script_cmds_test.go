@@ -28,6 +28,10 @@ type script struct {
 	canned map[string]Result
 	// traced is the Seq of the last trace entry the trace command showed.
 	traced uint64
+	// used marks the arguments of the running command it has read; any
+	// other is a mistake in the script (a typo, an argument the command
+	// does not take).
+	used []bool
 }
 
 func newScript(t *testing.T) *script {
@@ -94,7 +98,14 @@ func (s *script) exec(t *testing.T, td *datadriven.TestData) string {
 	if !ok {
 		td.Fatalf(t, "unknown command %q (see testdata/script/README.md)", td.Cmd)
 	}
-	return cmd(s, td)
+	s.used = make([]bool, len(td.CmdArgs))
+	out := cmd(s, td)
+	for i, a := range td.CmdArgs {
+		if !s.used[i] {
+			td.Fatalf(t, "%s does not take the argument %q (see testdata/script/README.md)", td.Cmd, a.String())
+		}
+	}
+	return out
 }
 
 // --- arguments ---
@@ -102,11 +113,12 @@ func (s *script) exec(t *testing.T, td *datadriven.TestData) string {
 // pos returns the i-th positional argument: one written without "=".
 func (s *script) pos(td *datadriven.TestData, i int, what string) string {
 	n := 0
-	for _, a := range td.CmdArgs {
+	for j, a := range td.CmdArgs {
 		if len(a.Vals) > 0 {
 			continue
 		}
 		if n == i {
+			s.used[j] = true
 			return a.Key
 		}
 		n++
@@ -115,9 +127,26 @@ func (s *script) pos(td *datadriven.TestData, i int, what string) string {
 	return ""
 }
 
+// arg returns the argument key, marking it read.
+func (s *script) arg(td *datadriven.TestData, key string) (datadriven.CmdArg, bool) {
+	for i, a := range td.CmdArgs {
+		if a.Key == key {
+			s.used[i] = true
+			return a, true
+		}
+	}
+	return datadriven.CmdArg{}, false
+}
+
+// given reports whether the argument key is given, marking it read.
+func (s *script) given(td *datadriven.TestData, key string) bool {
+	_, ok := s.arg(td, key)
+	return ok
+}
+
 // opt returns the value of key=value, or def.
 func (s *script) opt(td *datadriven.TestData, key, def string) string {
-	a, ok := td.Arg(key)
+	a, ok := s.arg(td, key)
 	if !ok || len(a.Vals) == 0 {
 		return def
 	}
@@ -129,7 +158,7 @@ func (s *script) opt(td *datadriven.TestData, key, def string) string {
 
 // list returns the values of key=(a, b, ...).
 func (s *script) list(td *datadriven.TestData, key string) []string {
-	a, _ := td.Arg(key)
+	a, _ := s.arg(td, key)
 	return a.Vals
 }
 
@@ -144,7 +173,7 @@ func (s *script) req(td *datadriven.TestData, key string) string {
 
 // has reports whether the flag key (or key=true) is given.
 func (s *script) has(td *datadriven.TestData, key string) bool {
-	a, ok := td.Arg(key)
+	a, ok := s.arg(td, key)
 	if !ok {
 		return false
 	}
@@ -160,7 +189,7 @@ func (s *script) has(td *datadriven.TestData, key string) bool {
 
 // optBool returns a pointer to key's boolean value, or nil if not given.
 func (s *script) optBool(td *datadriven.TestData, key string) *bool {
-	if _, ok := td.Arg(key); !ok {
+	if _, ok := s.arg(td, key); !ok {
 		return nil
 	}
 	return ptr(s.has(td, key))
@@ -287,7 +316,7 @@ func (s *script) cmdApp(td *datadriven.TestData) string {
 	u := appURL(s.pos(td, 0, "URL"))
 	delete(s.canned, u)
 	switch {
-	case td.HasArg("status"):
+	case s.given(td, "status"):
 		code, err := strconv.Atoi(s.req(td, "status"))
 		if err != nil {
 			td.Fatalf(s.t, "status: %v", err)
@@ -295,7 +324,7 @@ func (s *script) cmdApp(td *datadriven.TestData) string {
 		s.canned[u] = Result{StatusCode: code, ErrCode: 11200, Err: "HTTP " + strconv.Itoa(code)}
 	case s.has(td, "unreachable"):
 		s.canned[u] = Result{ErrCode: 11205, Err: "connection refused"}
-	case td.HasArg("content-type"):
+	case s.given(td, "content-type"):
 		s.canned[u] = Result{StatusCode: 200, ContentType: s.req(td, "content-type"), Body: []byte(td.Input)}
 	default:
 		s.w.app.twiml(u, td.Input)
@@ -362,7 +391,7 @@ func (s *script) cmdRedirect(td *datadriven.TestData) string {
 func (s *script) cmdUpdate(td *datadriven.TestData) string {
 	c := s.call(td, s.pos(td, 0, "call"))
 	p := UpdateParams{Status: Status(s.opt(td, "status", "")), FallbackURL: appURL(s.opt(td, "fallback", ""))}
-	if td.HasArg("time-limit") {
+	if s.given(td, "time-limit") {
 		p.TimeLimit = ptr(s.dur(td, "time-limit", 0))
 	}
 	_, err := s.w.e.UpdateCall(c.Sid, p)
@@ -391,7 +420,7 @@ func (s *script) cmdParticipant(td *datadriven.TestData) string {
 		ConferenceStatusCallback:       appURL(s.opt(td, "conference-callback", "")),
 		ConferenceStatusCallbackEvents: s.list(td, "conference-events"),
 	}
-	if td.HasArg("wait-url") {
+	if s.given(td, "wait-url") {
 		p.WaitURL, p.WaitURLSet = appURL(s.opt(td, "wait-url", "")), true
 	}
 	pt, err := s.w.e.CreateParticipant(s.pos(td, 0, "conference"), p)
@@ -404,7 +433,7 @@ func (s *script) cmdParticipant(td *datadriven.TestData) string {
 func (s *script) cmdHold(td *datadriven.TestData) string {
 	cf := s.conference(td, s.pos(td, 0, "conference"))
 	u := ParticipantUpdate{Hold: ptr(true), HoldMethod: s.opt(td, "method", "")}
-	if td.HasArg("url") {
+	if s.given(td, "url") {
 		u.HoldURL = ptr(appURL(s.opt(td, "url", "")))
 	}
 	_, err := s.w.e.UpdateParticipant(cf.Sid, s.participantRef(td, s.pos(td, 1, "participant")), u)
@@ -516,6 +545,12 @@ func (s *script) cmdTrace(td *datadriven.TestData) string {
 		return "(nothing new)"
 	}
 	s.traced = entries[len(entries)-1].Seq
+	if kinds := s.list(td, "kinds"); len(kinds) > 0 {
+		entries = slices.DeleteFunc(entries, func(en Entry) bool { return !slices.Contains(kinds, string(en.Kind)) })
+		if len(entries) == 0 {
+			return "(nothing new of these kinds)"
+		}
+	}
 	var b strings.Builder
 	must(s.t, WriteTrace(&b, s.w.e.Start(), entries))
 	return b.String()
