@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
@@ -78,40 +77,6 @@ func (f *Fake) WriteTrace(w io.Writer) error {
 }
 
 // --- the HTTP face of the control API ---
-
-// controlRoutes mounts the control API under ControlPrefix. It speaks JSON
-// and requires the account's credentials, like the REST API.
-func (f *Fake) controlRoutes(mux *routeMux) {
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
-		// Authentication wraps every route (routes).
-		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > maxRequestBody {
-				// Refused before a byte is read; without a length, reading
-				// stops at the limit.
-				wire.WriteError(w, wire.RequestTooLarge(maxRequestBody))
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
-			if err := h(w, r); err != nil {
-				wire.WriteError(w, toWire(err))
-			}
-		}))
-	}
-	p := strings.TrimSuffix(ControlPrefix, "/")
-	handle("POST "+p+"/calls", f.ctlPlaceCall)
-	handle("POST "+p+"/calls/{sid}/hangup", f.ctlHangUp)
-	handle("POST "+p+"/calls/{sid}/digits", f.ctlDigits)
-	handle("GET "+p+"/calls/{sid}/hears", f.ctlHears)
-	handle("PUT "+p+"/phones/{address}", f.ctlSetPhone)
-	handle("GET "+p+"/phones/{address}", f.ctlGetPhone)
-	handle("GET "+p+"/clock", f.ctlClock)
-	handle("POST "+p+"/clock/advance", f.ctlAdvance)
-	handle("GET "+p+"/trace", f.ctlTrace)
-	handle("POST "+p+"/faults", f.ctlInjectFault)
-	handle("GET "+p+"/faults", f.ctlFaults)
-	handle("DELETE "+p+"/faults", f.ctlClearFaults)
-	handle("DELETE "+p+"/faults/{id}", f.ctlRemoveFault)
-}
 
 // readJSON decodes a control request body strictly.
 func readJSON(r *http.Request, v any) error {

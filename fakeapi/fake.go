@@ -88,8 +88,7 @@ type Fake struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 
-	faults    faultSet // injected faults (faults.go); own lock
-	routeList []string // the patterns the handler serves (route_list.go)
+	faults faultSet // injected faults (faults.go); own lock
 }
 
 // New returns a running fake. Call Close when done with it.

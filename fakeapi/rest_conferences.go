@@ -16,23 +16,6 @@ var conferenceEvents = map[string]bool{
 	"hold": true, "modify": true, "speaker": true, "announcement": true,
 }
 
-// conferenceRoutes mounts the Conferences and Participants resources.
-// Conferences have no create or delete: they exist while calls are in them.
-func (f *Fake) conferenceRoutes(mux *routeMux) {
-	const acct = "/2010-04-01/Accounts/{AccountSid}"
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
-		mux.Handle(pattern, f.rest(h))
-	}
-	handle("GET "+acct+"/Conferences.json", f.listConferences)
-	handle("GET "+acct+"/Conferences/{file}", f.fetchConference)
-	handle("POST "+acct+"/Conferences/{file}", f.updateConference)
-	handle("GET "+acct+"/Conferences/{ConferenceSid}/Participants.json", f.listParticipants)
-	handle("POST "+acct+"/Conferences/{ConferenceSid}/Participants.json", f.createParticipant)
-	handle("GET "+acct+"/Conferences/{ConferenceSid}/Participants/{file}", f.fetchParticipant)
-	handle("POST "+acct+"/Conferences/{ConferenceSid}/Participants/{file}", f.updateParticipant)
-	handle("DELETE "+acct+"/Conferences/{ConferenceSid}/Participants/{file}", f.deleteParticipant)
-}
-
 // timeFilters reads name, name< and name> (e.g. DateCreated<) as filters.
 func timeFilters(form url.Values, name string) ([]sim.TimeFilter, error) {
 	var out []sim.TimeFilter

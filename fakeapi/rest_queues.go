@@ -10,22 +10,6 @@ import (
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
-// queueRoutes mounts the Queues and Members resources.
-func (f *Fake) queueRoutes(mux *routeMux) {
-	const acct = "/2010-04-01/Accounts/{AccountSid}"
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
-		mux.Handle(pattern, f.rest(h))
-	}
-	handle("POST "+acct+"/Queues.json", f.createQueue)
-	handle("GET "+acct+"/Queues.json", f.listQueues)
-	handle("GET "+acct+"/Queues/{file}", f.fetchQueue)
-	handle("POST "+acct+"/Queues/{file}", f.updateQueue)
-	handle("DELETE "+acct+"/Queues/{file}", f.deleteQueue)
-	handle("GET "+acct+"/Queues/{QueueSid}/Members.json", f.listMembers)
-	handle("GET "+acct+"/Queues/{QueueSid}/Members/{file}", f.fetchMember)
-	handle("POST "+acct+"/Queues/{QueueSid}/Members/{file}", f.dequeueMember)
-}
-
 // queueParams reads FriendlyName and MaxSize.
 func queueParams(form url.Values) (name *string, maxSize *int, err error) {
 	if form.Has("FriendlyName") {
