@@ -77,3 +77,14 @@ func TestRequestsDoNotPumpEveryWebhook(t *testing.T) {
 		t.Fatalf("only %d of %d webhooks were performed", got.Load(), 2*calls)
 	}
 }
+
+// wantConsistent fails t, when it ends, if the fake's engine broke an
+// invariant during the test or ends in a broken state.
+func wantConsistent(t testing.TB, f *fakeapi.Fake) {
+	t.Helper()
+	t.Cleanup(func() {
+		if err := f.CheckInvariants(); err != nil {
+			t.Errorf("engine invariants broken:\n%v", err)
+		}
+	})
+}
