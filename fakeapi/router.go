@@ -100,7 +100,7 @@ func (f *Fake) routes() http.Handler {
 	// Every request needs the account's credentials, whatever its path or
 	// method, checked here once for every route; then injected faults
 	// apply.
-	return f.authenticated(f.faulty(methodNotAllowedAsTwilio(dispatch)))
+	return f.authenticated(f.faulty(dispatch))
 }
 
 // serveREST serves a REST route: the account in the path, the form, and
@@ -181,33 +181,4 @@ func unrouted(_ *Fake, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wire.WriteError(w, wire.NotFound(r.URL.Path))
-}
-
-// methodNotAllowedAsTwilio rewrites ServeMux's plain-text 405 into Twilio's
-// JSON error body.
-func methodNotAllowedAsTwilio(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&twilio405{ResponseWriter: w}, r)
-	})
-}
-
-type twilio405 struct {
-	http.ResponseWriter
-	swallow bool
-}
-
-func (w *twilio405) WriteHeader(status int) {
-	if status == http.StatusMethodNotAllowed && !w.swallow {
-		w.swallow = true
-		wire.WriteError(w.ResponseWriter, wire.MethodNotAllowed())
-		return
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *twilio405) Write(b []byte) (int, error) {
-	if w.swallow {
-		return len(b), nil
-	}
-	return w.ResponseWriter.Write(b)
 }
