@@ -16,11 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // every client: the list in testdata/routes.golden changes only on purpose
 // (go test -run TestRoutes -update).
 func TestRoutes(t *testing.T) {
-	f, err := fakeapi.New(fakeapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{})
 	got := strings.Join(f.Routes(), "\n") + "\n"
 	golden := filepath.Join("testdata", "routes.golden")
 	if *update {
@@ -36,11 +32,7 @@ func TestRoutes(t *testing.T) {
 		t.Errorf("Routes() changed:\n got:\n%s\nwant:\n%s", got, want)
 	}
 	// Another fake serves the same routes, from the same table.
-	g, err := fakeapi.New(fakeapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.Close()
+	g := newFake(t, fakeapi.Options{})
 	if again := strings.Join(g.Routes(), "\n") + "\n"; again != got {
 		t.Errorf("a second fake serves other routes:\n%s", again)
 	}
