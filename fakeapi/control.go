@@ -77,6 +77,9 @@ func (f *Fake) WriteTrace(w io.Writer) error {
 }
 
 // --- the HTTP face of the control API ---
+//
+// Its routes are in the route table (routes.go); serveControl (router.go)
+// bounds their bodies and answers their errors.
 
 // readJSON decodes a control request body strictly.
 func readJSON(r *http.Request, v any) error {
