@@ -119,11 +119,7 @@ var transports = []struct {
 	{"in-memory", func(t *testing.T) *env {
 		app := newTestApp(fakeapi.DefaultAuthToken)
 		app.base = "https://app.test"
-		f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
+		f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 		wantConsistent(t, f)
 		return &env{t: t, fake: f, app: app, api: f.RestClient().Api}
 	}},
@@ -132,11 +128,7 @@ var transports = []struct {
 		appSrv := httptest.NewServer(app)
 		t.Cleanup(appSrv.Close)
 		app.base = appSrv.URL
-		f, err := fakeapi.New(fakeapi.Options{CheckInvariants: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
+		f := newFake(t, fakeapi.Options{CheckInvariants: true})
 		wantConsistent(t, f)
 		srv := httptest.NewServer(f.Handler())
 		t.Cleanup(srv.Close)

@@ -35,11 +35,7 @@ func routeTarget(pattern, acct string) (method, path string) {
 // WWW-Authenticate challenge, before the method, the path or the body is
 // looked at.
 func TestEveryRouteRequiresCredentials(t *testing.T) {
-	f, err := fakeapi.New(fakeapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{})
 	srv := httptest.NewServer(f.Handler())
 	defer srv.Close()
 	routes := f.Routes()

@@ -173,11 +173,7 @@ func TestRESTErrors(t *testing.T) {
 }
 
 func TestWrongCredentialsAre20003(t *testing.T) {
-	f, err := fakeapi.New(fakeapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{})
 	for _, tc := range []struct{ name, sid, token string }{
 		{"wrong token", f.AccountSid(), "ffffffffffffffffffffffffffffffff"},
 		{"wrong account", "ACffffffffffffffffffffffffffffffff", f.AuthToken()},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
@@ -78,40 +77,9 @@ func (f *Fake) WriteTrace(w io.Writer) error {
 }
 
 // --- the HTTP face of the control API ---
-
-// controlRoutes mounts the control API under ControlPrefix. It speaks JSON
-// and requires the account's credentials, like the REST API.
-func (f *Fake) controlRoutes(mux *routeMux) {
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
-		// Authentication wraps every route (routes).
-		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > maxRequestBody {
-				// Refused before a byte is read; without a length, reading
-				// stops at the limit.
-				wire.WriteError(w, wire.RequestTooLarge(maxRequestBody))
-				return
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
-			if err := h(w, r); err != nil {
-				wire.WriteError(w, toWire(err))
-			}
-		}))
-	}
-	p := strings.TrimSuffix(ControlPrefix, "/")
-	handle("POST "+p+"/calls", f.ctlPlaceCall)
-	handle("POST "+p+"/calls/{sid}/hangup", f.ctlHangUp)
-	handle("POST "+p+"/calls/{sid}/digits", f.ctlDigits)
-	handle("GET "+p+"/calls/{sid}/hears", f.ctlHears)
-	handle("PUT "+p+"/phones/{address}", f.ctlSetPhone)
-	handle("GET "+p+"/phones/{address}", f.ctlGetPhone)
-	handle("GET "+p+"/clock", f.ctlClock)
-	handle("POST "+p+"/clock/advance", f.ctlAdvance)
-	handle("GET "+p+"/trace", f.ctlTrace)
-	handle("POST "+p+"/faults", f.ctlInjectFault)
-	handle("GET "+p+"/faults", f.ctlFaults)
-	handle("DELETE "+p+"/faults", f.ctlClearFaults)
-	handle("DELETE "+p+"/faults/{id}", f.ctlRemoveFault)
-}
+//
+// Its routes are in the route table (routes.go); serveControl (router.go)
+// bounds their bodies and answers their errors.
 
 // readJSON decodes a control request body strictly.
 func readJSON(r *http.Request, v any) error {
@@ -339,5 +307,86 @@ func (f *Fake) ctlTrace(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, entryJSON{Seq: en.Seq, At: en.At.UTC().Format(time.RFC3339Nano), Offset: sim.Offset(en.At.Sub(start)), Call: en.Call, Kind: string(en.Kind), Code: en.Code, Text: en.Text})
 	}
 	wire.JSON(w, http.StatusOK, map[string]any{"entries": out})
+	return nil
+}
+
+// faultJSON is a Fault on the control API's wire:
+//
+//	{"match":{"method":"POST","path":"/2010-04-01/Accounts/*/Calls/*"},
+//	 "status":429,"code":20429,"latency":"2s","drop":false,"times":2}
+type faultJSON struct {
+	ID    string `json:"id,omitempty"`
+	Match struct {
+		Method string `json:"method,omitempty"`
+		Path   string `json:"path,omitempty"`
+	} `json:"match"`
+	Status  int      `json:"status,omitempty"`
+	Code    int      `json:"code,omitempty"`
+	Message string   `json:"message,omitempty"`
+	Latency duration `json:"latency,omitempty"`
+	Drop    bool     `json:"drop,omitempty"`
+	Times   int      `json:"times,omitempty"`
+	Hits    int      `json:"hits"`
+	Left    *int     `json:"left"` // null: unlimited
+}
+
+func toFaultJSON(fs FaultState) faultJSON {
+	out := faultJSON{ID: fs.ID, Status: fs.Status, Code: fs.Code, Message: fs.Message,
+		Latency: duration(fs.Latency), Drop: fs.Drop, Times: fs.Times, Hits: fs.Hits}
+	out.Match.Method, out.Match.Path = fs.Method, fs.Path
+	if fs.Left >= 0 {
+		left := fs.Left
+		out.Left = &left
+	}
+	return out
+}
+
+// ctlInjectFault is POST /holdlab/faults.
+func (f *Fake) ctlInjectFault(w http.ResponseWriter, r *http.Request) error {
+	var req faultJSON
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	ft := Fault{Method: req.Match.Method, Path: req.Match.Path, Status: req.Status, Code: req.Code,
+		Message: req.Message, Latency: time.Duration(req.Latency), Drop: req.Drop, Times: req.Times}
+	id, err := f.InjectFault(ft)
+	if err != nil {
+		return wire.BadRequest(err.Error())
+	}
+	for _, fs := range f.Faults() {
+		if fs.ID == id {
+			wire.JSON(w, http.StatusCreated, toFaultJSON(fs))
+			return nil
+		}
+	}
+	// A fault is only removed by a request it applied to, or by a test:
+	// report it as injected, with nothing left.
+	wire.JSON(w, http.StatusCreated, toFaultJSON(FaultState{Fault: ft, ID: id}))
+	return nil
+}
+
+// ctlFaults is GET /holdlab/faults.
+func (f *Fake) ctlFaults(w http.ResponseWriter, _ *http.Request) error {
+	out := []faultJSON{}
+	for _, fs := range f.Faults() {
+		out = append(out, toFaultJSON(fs))
+	}
+	wire.JSON(w, http.StatusOK, map[string]any{"faults": out})
+	return nil
+}
+
+// ctlClearFaults is DELETE /holdlab/faults.
+func (f *Fake) ctlClearFaults(w http.ResponseWriter, _ *http.Request) error {
+	f.ClearFaults()
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// ctlRemoveFault is DELETE /holdlab/faults/{id}.
+func (f *Fake) ctlRemoveFault(w http.ResponseWriter, r *http.Request) error {
+	if !f.RemoveFault(r.PathValue("id")) {
+		return wire.NotFound(r.URL.Path)
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -115,11 +115,7 @@ func TestFaultLatencyManualClock(t *testing.T) {
 // With the real clock a fault's latency is wall time, bounded by the
 // request's context.
 func TestFaultLatencyRealClock(t *testing.T) {
-	f, err := fakeapi.New(fakeapi.Options{Clock: fakeapi.ClockReal})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{Clock: fakeapi.ClockReal})
 	srv := httptest.NewServer(f.Handler())
 	defer srv.Close()
 	list := srv.URL + "/2010-04-01/Accounts/" + f.AccountSid() + "/Calls.json"
@@ -173,11 +169,7 @@ func TestFaultDrop(t *testing.T) {
 		}
 	})
 	t.Run("in memory the error is ErrConnectionDropped", func(t *testing.T) {
-		f, err := fakeapi.New(fakeapi.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
+		f := newFake(t, fakeapi.Options{})
 		if _, err := f.InjectFault(fakeapi.Fault{Drop: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -191,11 +183,7 @@ func TestFaultDrop(t *testing.T) {
 
 // Faults are refused when they make no sense.
 func TestFaultValidation(t *testing.T) {
-	f, err := fakeapi.New(fakeapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{})
 	for _, tt := range []struct {
 		name  string
 		fault fakeapi.Fault
@@ -222,11 +210,7 @@ func TestFaultValidation(t *testing.T) {
 // The control API injects, lists and clears faults; faults never apply to
 // the control API itself.
 func TestFaultControlAPI(t *testing.T) {
-	f, err := fakeapi.New(fakeapi.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{})
 	srv := httptest.NewServer(f.Handler())
 	defer srv.Close()
 	do := func(method, path, body string, want int) map[string]any {

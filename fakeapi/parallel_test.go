@@ -27,11 +27,7 @@ func TestFakesRunInParallel(t *testing.T) {
 				w.Header().Set("Content-Type", "text/xml")
 				fmt.Fprint(w, music)
 			})
-			f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, Seed: uint64(i), CheckInvariants: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
+			f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, Seed: uint64(i), CheckInvariants: true})
 			wantConsistent(t, f)
 			api := f.RestClient().Api
 			if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: ptr("https://app.test/voice")}); err != nil {

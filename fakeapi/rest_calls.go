@@ -20,11 +20,10 @@ var callEvents = map[string]bool{"initiated": true, "ringing": true, "answered":
 
 func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Values) error {
 	p := sim.CallParams{
-		To:          strings.TrimSpace(form.Get("To")),
-		From:        strings.TrimSpace(form.Get("From")),
-		URL:         form.Get("Url"),
-		Twiml:       form.Get("Twiml"),
-		FallbackURL: form.Get("FallbackUrl"),
+		To:    strings.TrimSpace(form.Get("To")),
+		From:  strings.TrimSpace(form.Get("From")),
+		URL:   form.Get("Url"),
+		Twiml: form.Get("Twiml"),
 	}
 	if err := checkEndpoints(p.To, p.From); err != nil {
 		return err
@@ -43,21 +42,21 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 			return wire.InvalidURL("Url", p.URL)
 		}
 	}
-	if utf8.RuneCountInString(p.Twiml) > maxInlineTwiML {
-		return wire.InvalidParameter(wire.CodeInvalidParameter, "Twiml", "longer than 4000 characters")
+	if err := checkTwiml(p.Twiml); err != nil {
+		return err
 	}
 	var err error
 	if p.Method, err = wire.Method(form, "Method", "POST"); err != nil {
 		return err
 	}
-	if p.FallbackURL != "" && !validURL(p.FallbackURL) {
-		return wire.InvalidURL("FallbackUrl", p.FallbackURL)
+	if p.FallbackURL, err = urlParam(form, "FallbackUrl"); err != nil {
+		return err
 	}
 	if p.FallbackMethod, err = wire.Method(form, "FallbackMethod", "POST"); err != nil {
 		return err
 	}
-	if p.StatusCallback = form.Get("StatusCallback"); p.StatusCallback != "" && !validURL(p.StatusCallback) {
-		return wire.InvalidURL("StatusCallback", p.StatusCallback)
+	if p.StatusCallback, err = urlParam(form, "StatusCallback"); err != nil {
+		return err
 	}
 	if p.StatusCallbackMethod, err = wire.Method(form, "StatusCallbackMethod", "POST"); err != nil {
 		return err
@@ -71,21 +70,9 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 	if p.TimeLimit, err = seconds(form, "TimeLimit", 1, 24*3600); err != nil {
 		return err
 	}
-	var body wire.Call
-	err = f.Do(func(e *sim.Engine) error {
-		c, err := e.CreateCall(p)
-		if err != nil {
-			return err
-		}
-		// Render before the engine runs: Twilio answers with the call queued.
-		body = f.callJSON(c)
-		return nil
-	})
-	if err != nil {
-		return toWire(err)
-	}
-	wire.JSON(w, http.StatusCreated, body)
-	return nil
+	return doJSON(f, w, http.StatusCreated, func(e *sim.Engine) (*sim.Call, error) {
+		return e.CreateCall(p)
+	}, f.callJSON)
 }
 
 func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -100,38 +87,27 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	if filter.Status != "" && !validStatus(filter.Status) {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
 	}
-	var page wire.Page[wire.Call]
-	f.View(func(e *sim.Engine) {
-		page = wire.ConvertPage(wire.NewPage(wire.KeyCalls, e.Calls(filter), req, r.URL.Path, form), f.callJSON)
-	})
-	wire.JSON(w, http.StatusOK, page)
-	return nil
+	return listJSON(f, w, r, form, req, wire.KeyCalls, func(e *sim.Engine) ([]*sim.Call, error) {
+		return e.Calls(filter), nil
+	}, f.callJSON)
 }
 
 func (f *Fake) fetchCall(w http.ResponseWriter, r *http.Request, _ url.Values) error {
 	sid := resourceSid(r)
-	var body wire.Call
-	found := false
-	f.View(func(e *sim.Engine) {
+	return viewJSON(f, w, func(e *sim.Engine) (*sim.Call, error) {
 		if c, ok := e.Call(sid); ok {
-			body, found = f.callJSON(c), true
+			return c, nil
 		}
-	})
-	if !found {
-		return wire.NotFound(r.URL.Path)
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+		return nil, wire.NotFound(r.URL.Path)
+	}, f.callJSON)
 }
 
 func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Values) error {
 	sid := resourceSid(r)
 	p := sim.UpdateParams{
-		URL:            form.Get("Url"),
-		Twiml:          form.Get("Twiml"),
-		Status:         sim.Status(form.Get("Status")),
-		FallbackURL:    form.Get("FallbackUrl"),
-		StatusCallback: form.Get("StatusCallback"),
+		URL:    form.Get("Url"),
+		Twiml:  form.Get("Twiml"),
+		Status: sim.Status(form.Get("Status")),
 	}
 	if p.Status != "" && p.Status != sim.StatusCompleted && p.Status != sim.StatusCanceled {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
@@ -143,16 +119,16 @@ func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Value
 	if p.URL != "" && !validURL(p.URL) {
 		return wire.InvalidURL("Url", p.URL)
 	}
-	if utf8.RuneCountInString(p.Twiml) > maxInlineTwiML {
-		return wire.InvalidParameter(wire.CodeInvalidParameter, "Twiml", "longer than 4000 characters")
-	}
-	if p.FallbackURL != "" && !validURL(p.FallbackURL) {
-		return wire.InvalidURL("FallbackUrl", p.FallbackURL)
-	}
-	if p.StatusCallback != "" && !validURL(p.StatusCallback) {
-		return wire.InvalidURL("StatusCallback", p.StatusCallback)
+	if err := checkTwiml(p.Twiml); err != nil {
+		return err
 	}
 	var err error
+	if p.FallbackURL, err = urlParam(form, "FallbackUrl"); err != nil {
+		return err
+	}
+	if p.StatusCallback, err = urlParam(form, "StatusCallback"); err != nil {
+		return err
+	}
 	if p.Method, err = wire.Method(form, "Method", "POST"); err != nil {
 		return err
 	}
@@ -167,29 +143,14 @@ func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Value
 	} else if tl > 0 {
 		p.TimeLimit = &tl
 	}
-	var body wire.Call
-	err = f.Do(func(e *sim.Engine) error {
-		c, err := e.UpdateCall(sid, p)
-		if err != nil {
-			return err
-		}
-		body = f.callJSON(c)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Call, error) {
+		return e.UpdateCall(sid, p)
+	}, f.callJSON)
 }
 
 func (f *Fake) deleteCall(w http.ResponseWriter, r *http.Request, _ url.Values) error {
 	sid := resourceSid(r)
-	if err := f.Do(func(e *sim.Engine) error { return e.DeleteCall(sid) }); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteCall(sid) })
 }
 
 // callJSON renders a call as Twilio's Call resource.
@@ -262,74 +223,10 @@ func validStatus(s sim.Status) bool {
 	return false
 }
 
-// checkEndpoints validates the To and From of a call Twilio places:
-// 21201/21213 when missing, 21211/21212 when not an address it can dial.
-func checkEndpoints(to, from string) error {
-	switch {
-	case to == "":
-		return wire.MissingTo()
-	case !validAddress(to):
-		return wire.InvalidParameter(21211, "To", to)
-	case from == "":
-		return wire.MissingFrom()
-	case !validAddress(from):
-		return wire.InvalidParameter(21212, "From", from)
+// checkTwiml refuses inline TwiML longer than Twilio's limit.
+func checkTwiml(twiml string) error {
+	if utf8.RuneCountInString(twiml) > maxInlineTwiML {
+		return wire.InvalidParameter(wire.CodeInvalidParameter, "Twiml", "longer than 4000 characters")
 	}
 	return nil
-}
-
-// validAddress accepts what Twilio dials: E.164 numbers (a leading + and
-// 2 to 15 digits), client:name and sip: URIs.
-func validAddress(a string) bool {
-	switch {
-	case strings.HasPrefix(a, "client:"):
-		return len(a) > len("client:")
-	case strings.HasPrefix(a, "sip:"):
-		return len(a) > len("sip:")
-	case strings.HasPrefix(a, "+"):
-		digits := a[1:]
-		if len(digits) < 2 || len(digits) > 15 {
-			return false
-		}
-		for _, r := range digits {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
-
-// validURL accepts absolute http and https URLs.
-func validURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-// statusEvents validates StatusCallbackEvent values; Twilio accepts them as
-// repeated parameters or space-separated.
-func statusEvents(raw []string, allowed map[string]bool) ([]string, error) {
-	var out []string
-	for _, v := range raw {
-		for _, ev := range strings.Fields(v) {
-			if !allowed[ev] {
-				return nil, wire.InvalidParameter(wire.CodeInvalidParameter, "StatusCallbackEvent", ev)
-			}
-			out = append(out, ev)
-		}
-	}
-	return out, nil
-}
-
-// seconds reads an integer parameter in [lo, hi] seconds; 0 when absent.
-func seconds(form url.Values, name string, lo, hi int) (time.Duration, error) {
-	n, err := wire.Int(form, name)
-	if err != nil || n == nil {
-		return 0, err
-	}
-	if *n < lo || *n > hi {
-		return 0, wire.InvalidParameter(wire.CodeInvalidParameter, name, form.Get(name))
-	}
-	return time.Duration(*n) * time.Second, nil
 }

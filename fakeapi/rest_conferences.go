@@ -16,44 +16,6 @@ var conferenceEvents = map[string]bool{
 	"hold": true, "modify": true, "speaker": true, "announcement": true,
 }
 
-// conferenceRoutes mounts the Conferences and Participants resources.
-// Conferences have no create or delete: they exist while calls are in them.
-func (f *Fake) conferenceRoutes(mux *routeMux) {
-	const acct = "/2010-04-01/Accounts/{AccountSid}"
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
-		mux.Handle(pattern, f.rest(h))
-	}
-	handle("GET "+acct+"/Conferences.json", f.listConferences)
-	handle("GET "+acct+"/Conferences/{file}", f.fetchConference)
-	handle("POST "+acct+"/Conferences/{file}", f.updateConference)
-	handle("GET "+acct+"/Conferences/{ConferenceSid}/Participants.json", f.listParticipants)
-	handle("POST "+acct+"/Conferences/{ConferenceSid}/Participants.json", f.createParticipant)
-	handle("GET "+acct+"/Conferences/{ConferenceSid}/Participants/{file}", f.fetchParticipant)
-	handle("POST "+acct+"/Conferences/{ConferenceSid}/Participants/{file}", f.updateParticipant)
-	handle("DELETE "+acct+"/Conferences/{ConferenceSid}/Participants/{file}", f.deleteParticipant)
-}
-
-// timeFilters reads name, name< and name> (e.g. DateCreated<) as filters.
-func timeFilters(form url.Values, name string) ([]sim.TimeFilter, error) {
-	var out []sim.TimeFilter
-	for _, op := range []byte{'=', '<', '>'} {
-		key := name
-		if op != '=' {
-			key += string(op)
-		}
-		v := form.Get(key)
-		if v == "" {
-			continue
-		}
-		t, dateOnly, err := wire.ParseFilterDate(key, v)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sim.TimeFilter{Op: op, T: t, DateOnly: dateOnly})
-	}
-	return out, nil
-}
-
 func (f *Fake) listConferences(w http.ResponseWriter, r *http.Request, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
@@ -71,56 +33,34 @@ func (f *Fake) listConferences(w http.ResponseWriter, r *http.Request, form url.
 	if filter.Updated, err = timeFilters(form, "DateUpdated"); err != nil {
 		return err
 	}
-	var page wire.Page[wire.Conference]
-	f.View(func(e *sim.Engine) {
-		page = wire.ConvertPage(wire.NewPage(wire.KeyConferences, e.Conferences(filter), req, r.URL.Path, form), f.conferenceJSON)
-	})
-	wire.JSON(w, http.StatusOK, page)
-	return nil
+	return listJSON(f, w, r, form, req, wire.KeyConferences, func(e *sim.Engine) ([]*sim.Conference, error) {
+		return e.Conferences(filter), nil
+	}, f.conferenceJSON)
 }
 
 func (f *Fake) fetchConference(w http.ResponseWriter, r *http.Request, _ url.Values) error {
 	sid := resourceSid(r)
-	var body wire.Conference
-	var err error
-	f.View(func(e *sim.Engine) {
-		var cf *sim.Conference
-		if cf, err = e.Conference(sid); err == nil {
-			body = f.conferenceJSON(cf)
-		}
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	return viewJSON(f, w, func(e *sim.Engine) (*sim.Conference, error) {
+		return e.Conference(sid)
+	}, f.conferenceJSON)
 }
 
 func (f *Fake) updateConference(w http.ResponseWriter, r *http.Request, form url.Values) error {
 	sid := resourceSid(r)
-	p := sim.ConferenceUpdate{Status: sim.ConferenceStatus(form.Get("Status")), AnnounceURL: form.Get("AnnounceUrl")}
+	p := sim.ConferenceUpdate{Status: sim.ConferenceStatus(form.Get("Status"))}
 	if p.Status != "" && p.Status != sim.ConferenceCompleted {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
 	}
-	if p.AnnounceURL != "" && !validURL(p.AnnounceURL) {
-		return wire.InvalidURL("AnnounceUrl", p.AnnounceURL)
-	}
 	var err error
+	if p.AnnounceURL, err = urlParam(form, "AnnounceUrl"); err != nil {
+		return err
+	}
 	if p.AnnounceMethod, err = wire.Method(form, "AnnounceMethod", "POST"); err != nil {
 		return err
 	}
-	var body wire.Conference
-	if err := f.Do(func(e *sim.Engine) error {
-		cf, err := e.UpdateConference(sid, p)
-		if err == nil {
-			body = f.conferenceJSON(cf)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Conference, error) {
+		return e.UpdateConference(sid, p)
+	}, f.conferenceJSON)
 }
 
 // conferenceJSON renders a Conference resource.
@@ -157,9 +97,6 @@ func conferencePath(r *http.Request) (string, error) {
 	return sid, nil
 }
 
-// participantID is the {CallSid} segment: a call SID or a label.
-func participantID(r *http.Request) string { return strings.TrimSuffix(r.PathValue("file"), ".json") }
-
 func (f *Fake) listParticipants(w http.ResponseWriter, r *http.Request, form url.Values) error {
 	confSid, err := conferencePath(r)
 	if err != nil {
@@ -173,20 +110,9 @@ func (f *Fake) listParticipants(w http.ResponseWriter, r *http.Request, form url
 	if err := optionalBools(form, []optionalBool{{"Muted", &filter.Muted}, {"Hold", &filter.Hold}, {"Coaching", &filter.Coaching}}); err != nil {
 		return err
 	}
-	var items []wire.Participant
-	f.View(func(e *sim.Engine) {
-		var ps []*sim.Participant
-		if ps, err = e.Participants(confSid, filter); err == nil {
-			for _, p := range ps {
-				items = append(items, f.participantJSON(p, false))
-			}
-		}
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, wire.NewPage(wire.KeyParticipants, items, req, r.URL.Path, form))
-	return nil
+	return listJSON(f, w, r, form, req, wire.KeyParticipants, func(e *sim.Engine) ([]*sim.Participant, error) {
+		return e.Participants(confSid, filter)
+	}, f.participantJSON)
 }
 
 func (f *Fake) fetchParticipant(w http.ResponseWriter, r *http.Request, _ url.Values) error {
@@ -194,19 +120,10 @@ func (f *Fake) fetchParticipant(w http.ResponseWriter, r *http.Request, _ url.Va
 	if err != nil {
 		return err
 	}
-	id := participantID(r)
-	var body wire.Participant
-	f.View(func(e *sim.Engine) {
-		var p *sim.Participant
-		if p, err = e.Participant(confSid, id); err == nil {
-			body = f.participantJSON(p, false)
-		}
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	id := resourceSid(r)
+	return viewJSON(f, w, func(e *sim.Engine) (*sim.Participant, error) {
+		return e.Participant(confSid, id)
+	}, f.participantJSON)
 }
 
 // beepValue reads Beep: true, false, onEnter or onExit (any letter case).
@@ -223,15 +140,6 @@ func beepValue(form url.Values) (string, error) {
 		return "onExit", nil
 	}
 	return "", wire.InvalidParameter(wire.CodeInvalidParameter, "Beep", v)
-}
-
-// urlParam reads an optional absolute-URL parameter.
-func urlParam(form url.Values, name string) (string, error) {
-	v := form.Get(name)
-	if v != "" && !validURL(v) {
-		return "", wire.InvalidURL(name, v)
-	}
-	return v, nil
 }
 
 func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -265,11 +173,10 @@ func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form ur
 	if p.Beep, err = beepValue(form); err != nil {
 		return err
 	}
-	if vs, ok := form["WaitUrl"]; ok {
-		p.WaitURL, p.WaitURLSet = vs[0], true
-		if p.WaitURL != "" && !validURL(p.WaitURL) {
-			return wire.InvalidURL("WaitUrl", p.WaitURL)
-		}
+	if u, err := optionalURL(form, "WaitUrl"); err != nil {
+		return err
+	} else if u != nil {
+		p.WaitURL, p.WaitURLSet = *u, true
 	}
 	if p.WaitMethod, err = wire.Method(form, "WaitMethod", "POST"); err != nil {
 		return err
@@ -306,19 +213,9 @@ func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form ur
 	if p.ConferenceStatusCallbackEvents, err = statusEvents(form["ConferenceStatusCallbackEvent"], conferenceEvents); err != nil {
 		return err
 	}
-	var body wire.Participant
-	if err := f.Do(func(e *sim.Engine) error {
-		pt, err := e.CreateParticipant(conference, p)
-		if err == nil {
-			// Render before the engine runs: Twilio answers with it queued.
-			body = f.participantJSON(pt, true)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusCreated, body)
-	return nil
+	return doJSON(f, w, http.StatusCreated, func(e *sim.Engine) (*sim.Participant, error) {
+		return e.CreateParticipant(conference, p)
+	}, f.createdParticipantJSON)
 }
 
 func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -326,7 +223,7 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 	if err != nil {
 		return err
 	}
-	id := participantID(r)
+	id := resourceSid(r)
 	var u sim.ParticipantUpdate
 	if form.Has("Muted") {
 		// "Any other value is treated as false" (twilio-model.md §3.5).
@@ -335,12 +232,8 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 	if err := optionalBools(form, []optionalBool{{"Hold", &u.Hold}, {"BeepOnExit", &u.BeepOnExit}, {"EndConferenceOnExit", &u.EndConferenceOnExit}, {"Coaching", &u.Coaching}}); err != nil {
 		return err
 	}
-	if form.Has("HoldUrl") {
-		v := form.Get("HoldUrl")
-		if v != "" && !validURL(v) {
-			return wire.InvalidURL("HoldUrl", v)
-		}
-		u.HoldURL = &v
+	if u.HoldURL, err = optionalURL(form, "HoldUrl"); err != nil {
+		return err
 	}
 	if u.HoldMethod, err = wire.Method(form, "HoldMethod", ""); err != nil {
 		return err
@@ -351,12 +244,8 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 	if u.AnnounceMethod, err = wire.Method(form, "AnnounceMethod", "POST"); err != nil {
 		return err
 	}
-	if form.Has("WaitUrl") {
-		v := form.Get("WaitUrl")
-		if v != "" && !validURL(v) {
-			return wire.InvalidURL("WaitUrl", v)
-		}
-		u.WaitURL = &v
+	if u.WaitURL, err = optionalURL(form, "WaitUrl"); err != nil {
+		return err
 	}
 	if u.WaitMethod, err = wire.Method(form, "WaitMethod", ""); err != nil {
 		return err
@@ -365,18 +254,9 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 		v := form.Get("CallSidToCoach")
 		u.CallSidToCoach = &v
 	}
-	var body wire.Participant
-	if err := f.Do(func(e *sim.Engine) error {
-		pt, err := e.UpdateParticipant(confSid, id, u)
-		if err == nil {
-			body = f.participantJSON(pt, false)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Participant, error) {
+		return e.UpdateParticipant(confSid, id, u)
+	}, f.participantJSON)
 }
 
 func (f *Fake) deleteParticipant(w http.ResponseWriter, r *http.Request, _ url.Values) error {
@@ -384,18 +264,14 @@ func (f *Fake) deleteParticipant(w http.ResponseWriter, r *http.Request, _ url.V
 	if err != nil {
 		return err
 	}
-	id := participantID(r)
-	if err := f.Do(func(e *sim.Engine) error { return e.KickParticipant(confSid, id) }); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	id := resourceSid(r)
+	return doNoContent(f, w, func(e *sim.Engine) error { return e.KickParticipant(confSid, id) })
 }
 
-// participantJSON renders a Participant resource; queue_time is only in
-// the create response (twilio-model.md §3.4).
-func (f *Fake) participantJSON(p *sim.Participant, created bool) wire.Participant {
-	out := wire.Participant{
+// participantJSON renders a Participant resource as fetched, listed or
+// updated.
+func (f *Fake) participantJSON(p *sim.Participant) wire.Participant {
+	return wire.Participant{
 		AccountSid:             wire.Ptr(f.opts.AccountSid),
 		CallSid:                wire.Ptr(p.CallSid),
 		Label:                  wire.NullString(p.Label),
@@ -411,28 +287,12 @@ func (f *Fake) participantJSON(p *sim.Participant, created bool) wire.Participan
 		Status:                 wire.Ptr(string(p.Status())),
 		URI:                    wire.Ptr("/2010-04-01/Accounts/" + f.opts.AccountSid + "/Conferences/" + p.ConferenceSid + "/Participants/" + p.CallSid + ".json"),
 	}
-	if created {
-		out.QueueTime = wire.Ptr("0")
-	}
+}
+
+// createdParticipantJSON renders a Participant resource as created: with
+// queue_time, only in the create response (twilio-model.md §3.4).
+func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.Participant {
+	out := f.participantJSON(p)
+	out.QueueTime = wire.Ptr("0")
 	return out
-}
-
-// optionalBool is a boolean form parameter and where its value goes (nil
-// when absent).
-type optionalBool struct {
-	name string
-	dst  **bool
-}
-
-// optionalBools parses the parameters in the order given, so that with
-// several invalid ones the error is always about the first.
-func optionalBools(form url.Values, params []optionalBool) error {
-	for _, o := range params {
-		v, err := wire.Bool(form, o.name)
-		if err != nil {
-			return err
-		}
-		*o.dst = v
-	}
-	return nil
 }

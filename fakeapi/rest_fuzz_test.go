@@ -65,13 +65,9 @@ func newFuzzFake(t *testing.T) *fuzzFake {
 			_, _ = w.Write([]byte(`<Response><Play loop="0">https://app.test/music.mp3</Play></Response>`))
 		}
 	})
-	f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, Seed: 7, CheckInvariants: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
+	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, Seed: 7, CheckInvariants: true})
 	z := &fuzzFake{f: f}
-	err = f.Do(func(e *sim.Engine) error {
+	err := f.Do(func(e *sim.Engine) error {
 		for num, path := range map[string]string{support: "/voice", "+15550001001": "/queue"} {
 			u := "https://app.test" + path
 			n, err := e.CreateNumber(sim.NumberParams{PhoneNumber: num, VoiceURL: &u})

@@ -11,18 +11,16 @@ import (
 // numberParams reads the IncomingPhoneNumber parameters holdlab models.
 func numberParams(form url.Values) (sim.NumberParams, error) {
 	p := sim.NumberParams{PhoneNumber: form.Get("PhoneNumber"), FriendlyName: form.Get("FriendlyName")}
-	for name, dst := range map[string]**string{
-		"VoiceUrl": &p.VoiceURL, "VoiceFallbackUrl": &p.VoiceFallbackURL, "StatusCallback": &p.StatusCallback,
-	} {
-		if vs, ok := form[name]; ok {
-			v := vs[0]
-			if v != "" && !validURL(v) {
-				return p, wire.InvalidURL(name, v)
-			}
-			*dst = &v
-		}
-	}
 	var err error
+	if p.VoiceURL, err = optionalURL(form, "VoiceUrl"); err != nil {
+		return p, err
+	}
+	if p.VoiceFallbackURL, err = optionalURL(form, "VoiceFallbackUrl"); err != nil {
+		return p, err
+	}
+	if p.StatusCallback, err = optionalURL(form, "StatusCallback"); err != nil {
+		return p, err
+	}
 	if p.VoiceMethod, err = wire.Method(form, "VoiceMethod", ""); err != nil {
 		return p, err
 	}
@@ -43,18 +41,9 @@ func (f *Fake) createNumber(w http.ResponseWriter, _ *http.Request, form url.Val
 	if p.PhoneNumber != "" && !validAddress(p.PhoneNumber) {
 		return wire.InvalidParameter(21421, "PhoneNumber", p.PhoneNumber)
 	}
-	var body wire.IncomingPhoneNumber
-	if err := f.Do(func(e *sim.Engine) error {
-		n, err := e.CreateNumber(p)
-		if err == nil {
-			body = f.numberJSON(n)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusCreated, body)
-	return nil
+	return doJSON(f, w, http.StatusCreated, func(e *sim.Engine) (*sim.PhoneNumber, error) {
+		return e.CreateNumber(p)
+	}, f.numberJSON)
 }
 
 func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -62,20 +51,16 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, form url.Valu
 	if err != nil {
 		return err
 	}
-	var items []wire.IncomingPhoneNumber
-	f.View(func(e *sim.Engine) {
-		for _, n := range e.Numbers(form.Get("PhoneNumber")) {
-			items = append(items, f.numberJSON(n))
-		}
-	})
-	wire.JSON(w, http.StatusOK, wire.NewPage(wire.KeyIncomingPhoneNumbers, items, req, r.URL.Path, form))
-	return nil
+	return listJSON(f, w, r, form, req, wire.KeyIncomingPhoneNumbers, func(e *sim.Engine) ([]*sim.PhoneNumber, error) {
+		return e.Numbers(form.Get("PhoneNumber")), nil
+	}, f.numberJSON)
 }
 
 func (f *Fake) fetchNumber(w http.ResponseWriter, r *http.Request, _ url.Values) error {
-	return f.numberOp(w, r, http.StatusOK, func(e *sim.Engine, sid string) (*sim.PhoneNumber, error) {
+	sid := resourceSid(r)
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.PhoneNumber, error) {
 		return e.Number(sid)
-	})
+	}, f.numberJSON)
 }
 
 func (f *Fake) updateNumber(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -86,35 +71,15 @@ func (f *Fake) updateNumber(w http.ResponseWriter, r *http.Request, form url.Val
 	if p.PhoneNumber != "" {
 		return wire.BadRequest("PhoneNumber cannot be changed")
 	}
-	return f.numberOp(w, r, http.StatusOK, func(e *sim.Engine, sid string) (*sim.PhoneNumber, error) {
+	sid := resourceSid(r)
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.PhoneNumber, error) {
 		return e.UpdateNumber(sid, p)
-	})
+	}, f.numberJSON)
 }
 
 func (f *Fake) deleteNumber(w http.ResponseWriter, r *http.Request, _ url.Values) error {
 	sid := resourceSid(r)
-	if err := f.Do(func(e *sim.Engine) error { return e.DeleteNumber(sid) }); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// numberOp runs op on the number in the path and renders the result.
-func (f *Fake) numberOp(w http.ResponseWriter, r *http.Request, status int, op func(*sim.Engine, string) (*sim.PhoneNumber, error)) error {
-	sid := resourceSid(r)
-	var body wire.IncomingPhoneNumber
-	if err := f.Do(func(e *sim.Engine) error {
-		n, err := op(e, sid)
-		if err == nil {
-			body = f.numberJSON(n)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, status, body)
-	return nil
+	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteNumber(sid) })
 }
 
 // numberJSON renders an IncomingPhoneNumber resource.

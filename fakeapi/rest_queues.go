@@ -3,28 +3,11 @@ package fakeapi
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
-
-// queueRoutes mounts the Queues and Members resources.
-func (f *Fake) queueRoutes(mux *routeMux) {
-	const acct = "/2010-04-01/Accounts/{AccountSid}"
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
-		mux.Handle(pattern, f.rest(h))
-	}
-	handle("POST "+acct+"/Queues.json", f.createQueue)
-	handle("GET "+acct+"/Queues.json", f.listQueues)
-	handle("GET "+acct+"/Queues/{file}", f.fetchQueue)
-	handle("POST "+acct+"/Queues/{file}", f.updateQueue)
-	handle("DELETE "+acct+"/Queues/{file}", f.deleteQueue)
-	handle("GET "+acct+"/Queues/{QueueSid}/Members.json", f.listMembers)
-	handle("GET "+acct+"/Queues/{QueueSid}/Members/{file}", f.fetchMember)
-	handle("POST "+acct+"/Queues/{QueueSid}/Members/{file}", f.dequeueMember)
-}
 
 // queueParams reads FriendlyName and MaxSize.
 func queueParams(form url.Values) (name *string, maxSize *int, err error) {
@@ -53,18 +36,11 @@ func (f *Fake) createQueue(w http.ResponseWriter, _ *http.Request, form url.Valu
 	if maxSize != nil {
 		size = *maxSize
 	}
-	var body wire.Queue
-	if err := f.Do(func(e *sim.Engine) error {
-		q, err := e.CreateQueue(*name, size)
-		if err == nil {
-			body = f.queueJSON(q, e.Now())
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusCreated, body)
-	return nil
+	var now time.Time
+	return doJSON(f, w, http.StatusCreated, func(e *sim.Engine) (*sim.Queue, error) {
+		now = e.Now()
+		return e.CreateQueue(*name, size)
+	}, f.queueJSONAt(&now))
 }
 
 func (f *Fake) listQueues(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -72,31 +48,20 @@ func (f *Fake) listQueues(w http.ResponseWriter, r *http.Request, form url.Value
 	if err != nil {
 		return err
 	}
-	var items []wire.Queue
-	f.View(func(e *sim.Engine) {
-		for _, q := range e.Queues() {
-			items = append(items, f.queueJSON(q, e.Now()))
-		}
-	})
-	wire.JSON(w, http.StatusOK, wire.NewPage(wire.KeyQueues, items, req, r.URL.Path, form))
-	return nil
+	var now time.Time
+	return listJSON(f, w, r, form, req, wire.KeyQueues, func(e *sim.Engine) ([]*sim.Queue, error) {
+		now = e.Now()
+		return e.Queues(), nil
+	}, f.queueJSONAt(&now))
 }
 
 func (f *Fake) fetchQueue(w http.ResponseWriter, r *http.Request, _ url.Values) error {
 	sid := resourceSid(r)
-	var body wire.Queue
-	var err error
-	f.View(func(e *sim.Engine) {
-		var q *sim.Queue
-		if q, err = e.Queue(sid); err == nil {
-			body = f.queueJSON(q, e.Now())
-		}
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	var now time.Time
+	return viewJSON(f, w, func(e *sim.Engine) (*sim.Queue, error) {
+		now = e.Now()
+		return e.Queue(sid)
+	}, f.queueJSONAt(&now))
 }
 
 func (f *Fake) updateQueue(w http.ResponseWriter, r *http.Request, form url.Values) error {
@@ -105,27 +70,22 @@ func (f *Fake) updateQueue(w http.ResponseWriter, r *http.Request, form url.Valu
 	if err != nil {
 		return err
 	}
-	var body wire.Queue
-	if err := f.Do(func(e *sim.Engine) error {
-		q, err := e.UpdateQueue(sid, sim.QueueUpdate{FriendlyName: name, MaxSize: maxSize})
-		if err == nil {
-			body = f.queueJSON(q, e.Now())
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	var now time.Time
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Queue, error) {
+		now = e.Now()
+		return e.UpdateQueue(sid, sim.QueueUpdate{FriendlyName: name, MaxSize: maxSize})
+	}, f.queueJSONAt(&now))
 }
 
 func (f *Fake) deleteQueue(w http.ResponseWriter, r *http.Request, _ url.Values) error {
 	sid := resourceSid(r)
-	if err := f.Do(func(e *sim.Engine) error { return e.DeleteQueue(sid) }); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteQueue(sid) })
+}
+
+// queueJSONAt renders Queue resources as of *now, the engine's time when
+// the request read them (the handler sets it with the engine in hand).
+func (f *Fake) queueJSONAt(now *time.Time) func(*sim.Queue) wire.Queue {
+	return func(q *sim.Queue) wire.Queue { return f.queueJSON(q, *now) }
 }
 
 // queueJSON renders a Queue resource; its size and average wait are
@@ -146,51 +106,28 @@ func (f *Fake) queueJSON(q *sim.Queue, now time.Time) wire.Queue {
 
 // --- members ---
 
-func memberID(r *http.Request) string { return strings.TrimSuffix(r.PathValue("file"), ".json") }
-
 func (f *Fake) listMembers(w http.ResponseWriter, r *http.Request, form url.Values) error {
 	qsid := r.PathValue("QueueSid")
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
 	}
-	var items []wire.Member
-	f.View(func(e *sim.Engine) {
-		var ms []sim.MemberInfo
-		if ms, err = e.Members(qsid); err == nil {
-			for _, m := range ms {
-				items = append(items, f.memberJSON(m))
-			}
-		}
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, wire.NewPage(wire.KeyQueueMembers, items, req, r.URL.Path, form))
-	return nil
+	return listJSON(f, w, r, form, req, wire.KeyQueueMembers, func(e *sim.Engine) ([]sim.MemberInfo, error) {
+		return e.Members(qsid)
+	}, f.memberJSON)
 }
 
 func (f *Fake) fetchMember(w http.ResponseWriter, r *http.Request, _ url.Values) error {
-	qsid, id := r.PathValue("QueueSid"), memberID(r)
-	var body wire.Member
-	var err error
-	f.View(func(e *sim.Engine) {
-		var m sim.MemberInfo
-		if m, err = e.Member(qsid, id); err == nil {
-			body = f.memberJSON(m)
-		}
-	})
-	if err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	qsid, id := r.PathValue("QueueSid"), resourceSid(r)
+	return viewJSON(f, w, func(e *sim.Engine) (sim.MemberInfo, error) {
+		return e.Member(qsid, id)
+	}, f.memberJSON)
 }
 
 // dequeueMember is POST .../Members/{CallSid|Front}.json with Url: the call
 // leaves the queue and runs the TwiML at Url.
 func (f *Fake) dequeueMember(w http.ResponseWriter, r *http.Request, form url.Values) error {
-	qsid, id := r.PathValue("QueueSid"), memberID(r)
+	qsid, id := r.PathValue("QueueSid"), resourceSid(r)
 	u := form.Get("Url")
 	if u == "" {
 		return wire.MissingURL()
@@ -202,18 +139,9 @@ func (f *Fake) dequeueMember(w http.ResponseWriter, r *http.Request, form url.Va
 	if err != nil {
 		return err
 	}
-	var body wire.Member
-	if err := f.Do(func(e *sim.Engine) error {
-		m, err := e.DequeueMember(qsid, id, u, method)
-		if err == nil {
-			body = f.memberJSON(m)
-		}
-		return err
-	}); err != nil {
-		return err
-	}
-	wire.JSON(w, http.StatusOK, body)
-	return nil
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (sim.MemberInfo, error) {
+		return e.DequeueMember(qsid, id, u, method)
+	}, f.memberJSON)
 }
 
 // memberJSON renders a queue Member resource.

@@ -100,11 +100,7 @@ type roomEnv struct {
 func newRoomEnv(t *testing.T, supportDoc string) *roomEnv {
 	t.Helper()
 	app := &roomAppHandler{docs: map[string]string{}, audio: map[string]bool{roomMusic[len(roomApp):]: true}}
-	f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
+	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 	wantConsistent(t, f)
 	e := &roomEnv{t: t, f: f, app: app, api: f.RestClient().Api}
 	app.twiml("/voice", supportDoc)

@@ -1,136 +1,74 @@
 package fakeapi
 
-import (
-	"crypto/subtle"
-	"errors"
-	"net/http"
-	"net/url"
-	"strings"
-
-	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/holdlab/holdlab/fakeapi/wire"
-)
-
-// maxRequestBody bounds a REST request body; a larger one is refused, not
-// buffered.
-const maxRequestBody = 64 << 10
-
 // ControlPrefix is the path prefix of holdlab's own control API, apart from
 // Twilio's REST surface.
 const ControlPrefix = "/holdlab/"
 
-// routes builds the fake's HTTP face. Go's ServeMux cannot match
-// "{Sid}.json", so resource paths match the whole last segment ({file}) and
-// strip ".json" (see resourceSid).
-func (f *Fake) routes() http.Handler {
-	mux := newRouteMux()
+// routeTable is every route the fake serves, in one place: Twilio's Voice
+// REST API (2010-04-01), whose handlers are in rest_*.go, then holdlab's
+// control API under ControlPrefix, whose handlers are in control.go, then
+// "/" for anything else (404 / 20404, or 405 / 20004 for a known path and
+// another method). Every route requires the account's credentials;
+// injected faults apply to the REST API only. Routes lists the patterns;
+// router.go serves them, from one table built once per process.
+func routeTable() []route {
 	const acct = "/2010-04-01/Accounts/{AccountSid}"
-	handle := func(pattern string, h func(w http.ResponseWriter, r *http.Request, form url.Values) error) {
-		mux.Handle(pattern, f.rest(h))
+	const ctl = ControlPrefix
+	return []route{
+		// Calls: https://www.twilio.com/docs/voice/api/call-resource
+		rest("POST", acct+"/Calls.json", (*Fake).createCall),
+		rest("GET", acct+"/Calls.json", (*Fake).listCalls),
+		rest("GET", acct+"/Calls/{file}", (*Fake).fetchCall),
+		rest("POST", acct+"/Calls/{file}", (*Fake).updateCall),
+		rest("DELETE", acct+"/Calls/{file}", (*Fake).deleteCall),
+
+		// IncomingPhoneNumbers:
+		// https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource
+		rest("POST", acct+"/IncomingPhoneNumbers.json", (*Fake).createNumber),
+		rest("GET", acct+"/IncomingPhoneNumbers.json", (*Fake).listNumbers),
+		rest("GET", acct+"/IncomingPhoneNumbers/{file}", (*Fake).fetchNumber),
+		rest("POST", acct+"/IncomingPhoneNumbers/{file}", (*Fake).updateNumber),
+		rest("DELETE", acct+"/IncomingPhoneNumbers/{file}", (*Fake).deleteNumber),
+
+		// Conferences (no create or delete: they exist while calls are in
+		// them): https://www.twilio.com/docs/voice/api/conference-resource
+		rest("GET", acct+"/Conferences.json", (*Fake).listConferences),
+		rest("GET", acct+"/Conferences/{file}", (*Fake).fetchConference),
+		rest("POST", acct+"/Conferences/{file}", (*Fake).updateConference),
+		// Participants:
+		// https://www.twilio.com/docs/voice/api/conference-participant-resource
+		rest("GET", acct+"/Conferences/{ConferenceSid}/Participants.json", (*Fake).listParticipants),
+		rest("POST", acct+"/Conferences/{ConferenceSid}/Participants.json", (*Fake).createParticipant),
+		rest("GET", acct+"/Conferences/{ConferenceSid}/Participants/{file}", (*Fake).fetchParticipant),
+		rest("POST", acct+"/Conferences/{ConferenceSid}/Participants/{file}", (*Fake).updateParticipant),
+		rest("DELETE", acct+"/Conferences/{ConferenceSid}/Participants/{file}", (*Fake).deleteParticipant),
+
+		// Queues: https://www.twilio.com/docs/voice/api/queue-resource
+		rest("POST", acct+"/Queues.json", (*Fake).createQueue),
+		rest("GET", acct+"/Queues.json", (*Fake).listQueues),
+		rest("GET", acct+"/Queues/{file}", (*Fake).fetchQueue),
+		rest("POST", acct+"/Queues/{file}", (*Fake).updateQueue),
+		rest("DELETE", acct+"/Queues/{file}", (*Fake).deleteQueue),
+		// Members: https://www.twilio.com/docs/voice/api/member-resource
+		rest("GET", acct+"/Queues/{QueueSid}/Members.json", (*Fake).listMembers),
+		rest("GET", acct+"/Queues/{QueueSid}/Members/{file}", (*Fake).fetchMember),
+		rest("POST", acct+"/Queues/{QueueSid}/Members/{file}", (*Fake).dequeueMember),
+
+		// The control API: it speaks JSON.
+		control("POST", ctl+"calls", (*Fake).ctlPlaceCall),
+		control("POST", ctl+"calls/{sid}/hangup", (*Fake).ctlHangUp),
+		control("POST", ctl+"calls/{sid}/digits", (*Fake).ctlDigits),
+		control("GET", ctl+"calls/{sid}/hears", (*Fake).ctlHears),
+		control("PUT", ctl+"phones/{address}", (*Fake).ctlSetPhone),
+		control("GET", ctl+"phones/{address}", (*Fake).ctlGetPhone),
+		control("GET", ctl+"clock", (*Fake).ctlClock),
+		control("POST", ctl+"clock/advance", (*Fake).ctlAdvance),
+		control("GET", ctl+"trace", (*Fake).ctlTrace),
+		control("POST", ctl+"faults", (*Fake).ctlInjectFault),
+		control("GET", ctl+"faults", (*Fake).ctlFaults),
+		control("DELETE", ctl+"faults", (*Fake).ctlClearFaults),
+		control("DELETE", ctl+"faults/{id}", (*Fake).ctlRemoveFault),
+
+		{pattern: "/", serve: unrouted},
 	}
-	handle("POST "+acct+"/Calls.json", f.createCall)
-	handle("GET "+acct+"/Calls.json", f.listCalls)
-	handle("GET "+acct+"/Calls/{file}", f.fetchCall)
-	handle("POST "+acct+"/Calls/{file}", f.updateCall)
-	handle("DELETE "+acct+"/Calls/{file}", f.deleteCall)
-
-	handle("POST "+acct+"/IncomingPhoneNumbers.json", f.createNumber)
-	handle("GET "+acct+"/IncomingPhoneNumbers.json", f.listNumbers)
-	handle("GET "+acct+"/IncomingPhoneNumbers/{file}", f.fetchNumber)
-	handle("POST "+acct+"/IncomingPhoneNumbers/{file}", f.updateNumber)
-	handle("DELETE "+acct+"/IncomingPhoneNumbers/{file}", f.deleteNumber)
-
-	f.conferenceRoutes(mux)
-	f.queueRoutes(mux)
-
-	f.controlRoutes(mux)
-
-	// Anything else is Twilio's 20404, or 405 / 20004 for a known path
-	// with the wrong method (route_list.go).
-	mux.Handle("/", unrouted(mux))
-	f.routeList = mux.patterns
-	// Every request needs the account's credentials, whatever its path or
-	// method, checked here once for every route; then injected faults
-	// apply (faults.go).
-	return f.authenticated(f.faulty(methodNotAllowedAsTwilio(mux)))
-}
-
-// rest wraps a REST handler: the account in the path, the form, and
-// rendering of errors. (Authentication wraps every route, in routes.)
-func (f *Fake) rest(h func(w http.ResponseWriter, r *http.Request, form url.Values) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("AccountSid") != f.opts.AccountSid {
-			// UNCONFIRMED: Twilio's answer for another account's SID in the
-			// path; holdlab answers as for any unknown resource.
-			wire.WriteError(w, wire.NotFound(r.URL.Path))
-			return
-		}
-		form, err := wire.ParseForm(r, maxRequestBody)
-		if err != nil {
-			wire.WriteError(w, err)
-			return
-		}
-		if err := h(w, r, form); err != nil {
-			wire.WriteError(w, toWire(err))
-		}
-	})
-}
-
-// authenticated requires the account's credentials (HTTP Basic), answering
-// 401 / 20003 otherwise.
-func (f *Fake) authenticated(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		if !ok || !equal(user, f.opts.AccountSid) || !equal(pass, f.opts.AuthToken) {
-			w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
-			wire.WriteError(w, wire.Unauthorized())
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
-}
-
-func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
-
-// resourceSid returns the SID in the last path segment, "CA….json" -> "CA…".
-func resourceSid(r *http.Request) string {
-	return strings.TrimSuffix(r.PathValue("file"), ".json")
-}
-
-// toWire turns an engine error into Twilio's wire error.
-func toWire(err error) error {
-	var se *sim.Error
-	if errors.As(err, &se) {
-		return &wire.Error{Status: se.Status, Code: se.Code, Message: se.Message}
-	}
-	return err
-}
-
-// methodNotAllowedAsTwilio rewrites ServeMux's plain-text 405 into Twilio's
-// JSON error body.
-func methodNotAllowedAsTwilio(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&twilio405{ResponseWriter: w}, r)
-	})
-}
-
-type twilio405 struct {
-	http.ResponseWriter
-	swallow bool
-}
-
-func (w *twilio405) WriteHeader(status int) {
-	if status == http.StatusMethodNotAllowed && !w.swallow {
-		w.swallow = true
-		wire.WriteError(w.ResponseWriter, wire.MethodNotAllowed())
-		return
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *twilio405) Write(b []byte) (int, error) {
-	if w.swallow {
-		return len(b), nil
-	}
-	return w.ResponseWriter.Write(b)
 }

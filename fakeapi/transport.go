@@ -176,3 +176,36 @@ func (w *memResponse) Write(b []byte) (int, error) {
 	}
 	return w.body.Write(b)
 }
+
+// --- webhooks to in-process apps (Options.Apps) ---
+
+// hostRouter hands webhooks for in-process apps to their handlers and sends
+// the rest over the network.
+type hostRouter struct {
+	apps map[string]http.Handler
+	next http.RoundTripper
+}
+
+func (h *hostRouter) RoundTrip(r *http.Request) (*http.Response, error) {
+	if app, ok := h.apps[r.URL.Host]; ok {
+		return serveApp(app, r)
+	}
+	next := h.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return next.RoundTrip(r)
+}
+
+// serveApp answers a webhook with an in-process app's handler. A handler
+// that panics is treated as a real server treats it: the connection ends
+// without an answer (Twilio's 11205), and the panic is reported in the
+// error, so that it reaches the trace instead of tearing down the fake.
+func serveApp(app http.Handler, r *http.Request) (resp *http.Response, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, fmt.Errorf("fakeapi: the app's handler for %s panicked: %v", r.URL, v)
+		}
+	}()
+	return serveInMemory(app, r)
+}

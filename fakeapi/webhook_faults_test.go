@@ -133,11 +133,7 @@ var faultyTransports = []struct {
 }{
 	{"in-memory", func(t *testing.T) *faultyEnv {
 		app := newFaultyApp(t)
-		f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
+		f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
 		wantConsistent(t, f)
 		return &faultyEnv{fake: f, app: app, base: "https://app.test", api: f.RestClient().Api}
 	}},
@@ -145,11 +141,7 @@ var faultyTransports = []struct {
 		app := newFaultyApp(t)
 		srv := httptest.NewServer(app)
 		t.Cleanup(srv.Close)
-		f, err := fakeapi.New(fakeapi.Options{WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { f.Close() })
+		f := newFake(t, fakeapi.Options{WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
 		wantConsistent(t, f)
 		return &faultyEnv{fake: f, app: app, base: srv.URL, api: f.RestClient().Api}
 	}},
@@ -305,11 +297,7 @@ func TestWebhookConnectionRefused(t *testing.T) {
 	}
 	dead := "http://" + ln.Addr().String() + "/voice"
 	ln.Close()
-	f, err := fakeapi.New(fakeapi.Options{WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
 	wantConsistent(t, f)
 	api := f.RestClient().Api
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: &dead}); err != nil {
@@ -429,11 +417,7 @@ func TestInMemoryAppPanic(t *testing.T) {
 		var m map[string]int
 		m["boom"]++ // a nil map: the app has a bug
 	})
-	f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 	wantConsistent(t, f)
 	api := f.RestClient().Api
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: ptr("https://app.test/voice")}); err != nil {

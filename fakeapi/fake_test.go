@@ -33,11 +33,7 @@ func TestRequestsDoNotPumpEveryWebhook(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	f, err := fakeapi.New(fakeapi.Options{Clock: fakeapi.ClockReal, Apps: map[string]http.Handler{"app.test": app}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := newFake(t, fakeapi.Options{Clock: fakeapi.ClockReal, Apps: map[string]http.Handler{"app.test": app}})
 	defer letGo() // before Close: the clock's goroutine may wait on it
 	for i := range calls {
 		if err := f.SetPhone(fmt.Sprintf("+1555000%04d", i), sim.PhoneScript{Answer: sim.AnswerNoAnswer}); err != nil {
@@ -76,4 +72,26 @@ func TestRequestsDoNotPumpEveryWebhook(t *testing.T) {
 	case <-deadline.C:
 		t.Fatalf("only %d of %d webhooks were performed", got.Load(), 2*calls)
 	}
+}
+
+// wantConsistent fails t, when it ends, if the fake's engine broke an
+// invariant during the test or ends in a broken state.
+func wantConsistent(t testing.TB, f *fakeapi.Fake) {
+	t.Helper()
+	t.Cleanup(func() {
+		if err := f.CheckInvariants(); err != nil {
+			t.Errorf("engine invariants broken:\n%v", err)
+		}
+	})
+}
+
+// newFake returns a fake for the test, closed when the test ends.
+func newFake(t testing.TB, opts fakeapi.Options) *fakeapi.Fake {
+	t.Helper()
+	f, err := fakeapi.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -1,0 +1,184 @@
+package fakeapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/wire"
+)
+
+// How the fake serves its route table (routes.go): every request is
+// authenticated, then the injected faults apply (faults.go), then the
+// shared ServeMux finds its route.
+
+// maxRequestBody bounds a request body, REST or control API; a larger one
+// is refused, not buffered.
+const maxRequestBody = 64 << 10
+
+// route is one entry of the route table: a ServeMux pattern and how a fake
+// serves it.
+type route struct {
+	pattern string
+	serve   func(f *Fake, w http.ResponseWriter, r *http.Request)
+}
+
+// restHandler is a REST resource's handler (rest_*.go): form is the
+// request's parsed query and body; a returned error is answered as
+// Twilio's error body.
+type restHandler func(f *Fake, w http.ResponseWriter, r *http.Request, form url.Values) error
+
+// controlHandler is a control API handler (control.go): it reads its JSON
+// body itself; a returned error is answered as Twilio's error body.
+type controlHandler func(f *Fake, w http.ResponseWriter, r *http.Request) error
+
+// rest is a route of Twilio's REST API.
+func rest(method, path string, h restHandler) route {
+	return route{method + " " + path, func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveREST(w, r, h) }}
+}
+
+// control is a route of holdlab's control API.
+func control(method, path string, h controlHandler) route {
+	return route{method + " " + path, func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveControl(w, r, h) }}
+}
+
+// router matches requests against the route table with one http.ServeMux
+// per process, built on first use and shared by every fake: ServeMux
+// registration is slow (each pattern records its caller's source line with
+// runtime.Caller and is checked against the others), about 130 µs for the
+// fake's routes, more than the engine's work in a whole hold scenario.
+// Pattern i is served by a stub that calls routes[i].serve with the
+// requesting fake, which the fake's handler puts in the request's context.
+var router struct {
+	once   sync.Once
+	routes []route
+	mux    *http.ServeMux
+}
+
+// fakeKey is the context key of the fake a request is for.
+type fakeKey struct{}
+
+// sharedMux returns the process's ServeMux, building it the first time.
+func sharedMux() *http.ServeMux {
+	router.once.Do(func() {
+		router.routes = routeTable()
+		router.mux = http.NewServeMux()
+		for i := range router.routes {
+			router.mux.Handle(router.routes[i].pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				router.routes[i].serve(r.Context().Value(fakeKey{}).(*Fake), w, r)
+			}))
+		}
+	})
+	return router.mux
+}
+
+// Routes returns the ServeMux patterns the fake's Handler serves, in the
+// order of its route table: "POST /2010-04-01/Accounts/{AccountSid}/Calls.json",
+// …, the control API's, and "/" (anything else: 404 / 20404). Every one
+// requires the account's credentials.
+func (f *Fake) Routes() []string {
+	sharedMux()
+	out := make([]string, len(router.routes))
+	for i, rt := range router.routes {
+		out[i] = rt.pattern
+	}
+	return out
+}
+
+// routes builds the fake's HTTP face. Go's ServeMux cannot match
+// "{Sid}.json", so resource paths match the whole last segment ({file}) and
+// strip ".json" (see resourceSid).
+func (f *Fake) routes() http.Handler {
+	dispatch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sharedMux().ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), fakeKey{}, f)))
+	})
+	// Every request needs the account's credentials, whatever its path or
+	// method, checked here once for every route; then injected faults
+	// apply.
+	return f.authenticated(f.faulty(dispatch))
+}
+
+// serveREST serves a REST route: the account in the path, the form, and
+// rendering of errors. (Authentication wraps every route, in routes.)
+func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request, h restHandler) {
+	if r.PathValue("AccountSid") != f.opts.AccountSid {
+		// UNCONFIRMED: Twilio's answer for another account's SID in the
+		// path; holdlab answers as for any unknown resource.
+		wire.WriteError(w, wire.NotFound(r.URL.Path))
+		return
+	}
+	form, err := wire.ParseForm(r, maxRequestBody)
+	if err != nil {
+		wire.WriteError(w, err)
+		return
+	}
+	if err := h(f, w, r, form); err != nil {
+		wire.WriteError(w, toWire(err))
+	}
+}
+
+// serveControl serves a control API route: the body's size limit and
+// rendering of errors. (Authentication wraps every route, in routes.)
+func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request, h controlHandler) {
+	if r.ContentLength > maxRequestBody {
+		// Refused before a byte is read; without a length, reading stops
+		// at the limit.
+		wire.WriteError(w, wire.RequestTooLarge(maxRequestBody))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+	if err := h(f, w, r); err != nil {
+		wire.WriteError(w, toWire(err))
+	}
+}
+
+// toWire turns an engine error into Twilio's wire error.
+func toWire(err error) error {
+	var se *sim.Error
+	if errors.As(err, &se) {
+		return &wire.Error{Status: se.Status, Code: se.Code, Message: se.Message}
+	}
+	return err
+}
+
+// authenticated requires the account's credentials (HTTP Basic), answering
+// 401 / 20003 otherwise.
+func (f *Fake) authenticated(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || !equal(user, f.opts.AccountSid) || !equal(pass, f.opts.AuthToken) {
+			w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
+			wire.WriteError(w, wire.Unauthorized())
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// unrouted answers the requests no other route takes: 405 / 20004 with an
+// Allow header when the path is served for other methods (the catch-all
+// "/" matches every method, so ServeMux never answers 405 itself), else
+// 404 / 20404.
+func unrouted(_ *Fake, w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, pattern := router.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, method)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		wire.WriteError(w, wire.MethodNotAllowed())
+		return
+	}
+	wire.WriteError(w, wire.NotFound(r.URL.Path))
+}
