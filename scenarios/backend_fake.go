@@ -61,7 +61,10 @@ type fakeBackend struct {
 	lastSeq uint64 // see traceMark
 }
 
-var _ backend = (*fakeBackend)(nil)
+var (
+	_ backend       = (*fakeBackend)(nil)
+	_ faultInjector = (*fakeBackend)(nil)
+)
 
 func (b *fakeBackend) client() *twilio.RestClient { return b.rc }
 func (b *fakeBackend) cast() Cast                 { return FakeCast }
@@ -138,6 +141,24 @@ func (b *fakeBackend) trace() (time.Time, []sim.Entry, error) {
 // invariant (a holdlab bug, whatever the strategy did).
 func (b *fakeBackend) close(context.Context) error {
 	return errors.Join(b.f.CheckInvariants(), b.f.Close())
+}
+
+func (b *fakeBackend) injectFault(ft fakeapi.Fault) error {
+	_, err := b.f.InjectFault(ft)
+	return err
+}
+
+func (b *fakeBackend) clearFaults() error {
+	b.f.ClearFaults()
+	return nil
+}
+
+func (b *fakeBackend) failPhone(role string, answer sim.Answer) error {
+	phone, err := FakeCast.phone(role)
+	if err != nil {
+		return err
+	}
+	return b.f.SetPhone(phone, sim.PhoneScript{Name: role, Answer: answer})
 }
 
 // traceMark is the sequence number of the trace's last entry: recorded
