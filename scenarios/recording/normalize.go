@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/sim"
 )
 
 // Event is one normalised event of a story.
@@ -85,7 +87,7 @@ func (n *Normalizer) Normalize(start time.Time, raws []Raw) []Event {
 	n.sids, n.next = map[string]string{}, map[string]int{}
 	out := make([]Event, 0, len(raws))
 	for _, r := range raws {
-		e := Event{At: offset(r.At.Sub(start)), Step: r.Step, Kind: r.Kind, Method: r.Method}
+		e := Event{At: sim.Offset(r.At.Sub(start)), Step: r.Step, Kind: r.Kind, Method: r.Method}
 		switch r.Kind {
 		case KindWebhook:
 			e.Path = n.path(r.URL)
@@ -267,16 +269,7 @@ func (n *Normalizer) fields(body []byte) map[string]string {
 	return out
 }
 
-// offset renders a duration as HH:MM:SS.mmm.
-func offset(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	ms := d.Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
-}
-
-// parseOffset reads an offset written by offset.
+// parseOffset reads an offset written by sim.Offset.
 func parseOffset(s string) (time.Duration, error) {
 	var h, m, sec, ms int
 	if _, err := fmt.Sscanf(s, "%d:%d:%d.%d", &h, &m, &sec, &ms); err != nil {
