@@ -3,8 +3,10 @@ package recording
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,12 +58,7 @@ func (e Event) String() string {
 }
 
 func writeMap(b *strings.Builder, sep string, m map[string]string) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		b.WriteString(sep + k + "=" + m[k])
 	}
 }
@@ -154,13 +151,8 @@ func (n *Normalizer) path(raw string) string {
 	if err != nil {
 		return n.value(raw)
 	}
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var parts []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
 		for _, v := range vals[k] {
 			parts = append(parts, k+"="+n.value(v))
 		}
@@ -190,13 +182,8 @@ func (n *Normalizer) params(v url.Values, drop func(string) bool) map[string]str
 	if len(v) == 0 {
 		return nil
 	}
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	out := map[string]string{}
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		if drop(k) {
 			continue
 		}
