@@ -42,8 +42,8 @@ func (fakeTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTrip
 		return nil, err
 	}
 	b := &fakeBackend{f: f, rc: rc, plain: f.RestClient()}
-	for role, phone := range map[string]string{"customer": CustomerPhone, "agent": AgentNumber, "supervisor": Supervisor} {
-		if err := f.SetPhone(phone, sim.PhoneScript{Name: role}); err != nil {
+	for _, role := range []string{"customer", "agent", "supervisor"} {
+		if err := b.scriptPhone(role, sim.PhoneScript{}); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("script the %s's phone: %w", role, err)
 		}
@@ -114,11 +114,17 @@ func (b *fakeBackend) hangUp(_ context.Context, role, leg string) error {
 }
 
 func (b *fakeBackend) setPhone(role string, after time.Duration) error {
+	return b.scriptPhone(role, sim.PhoneScript{After: after})
+}
+
+// scriptPhone scripts how the simulated phone of a role answers.
+func (b *fakeBackend) scriptPhone(role string, script sim.PhoneScript) error {
 	phone, err := FakeCast.phone(role)
 	if err != nil {
 		return err
 	}
-	return b.f.SetPhone(phone, sim.PhoneScript{Name: role, After: after})
+	script.Name = role
+	return b.f.SetPhone(phone, script)
 }
 
 func (b *fakeBackend) calls(context.Context) ([]openapi.ApiV2010Call, error) {
@@ -154,11 +160,7 @@ func (b *fakeBackend) clearFaults() error {
 }
 
 func (b *fakeBackend) failPhone(role string, answer sim.Answer) error {
-	phone, err := FakeCast.phone(role)
-	if err != nil {
-		return err
-	}
-	return b.f.SetPhone(phone, sim.PhoneScript{Name: role, Answer: answer})
+	return b.scriptPhone(role, sim.PhoneScript{Answer: answer})
 }
 
 // traceMark is the sequence number of the trace's last entry: recorded
