@@ -41,7 +41,7 @@ func holdScenario(b *testing.B, newStrategy func(strategies.Config) (strategies.
 	rc := f.RestClient()
 	s, err := newStrategy(strategies.Config{
 		BaseURL:       "https://app.test",
-		Client:        rc,
+		Client:        rc.Api,
 		SupportNumber: support,
 		Agent:         agent,
 		HoldMusicURL:  "https://cdn.test/music.mp3",

@@ -96,7 +96,7 @@ func (w *world) setUp(ctx context.Context, name string, factory Factory, target 
 		prefix := "/" + name
 		s, err := factory(strategies.Config{
 			BaseURL:       b.appBase() + prefix,
-			Client:        rc,
+			Client:        rc.Api,
 			SupportNumber: w.cast.Support,
 			Agent:         w.cast.Agent,
 			HoldMusicURL:  b.musicURL(),
