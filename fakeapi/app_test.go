@@ -125,7 +125,7 @@ var transports = []struct {
 		}
 		t.Cleanup(func() { f.Close() })
 		wantConsistent(t, f)
-		return &env{t: t, fake: f, app: app, api: f.RestClient().Api}
+		return &env{t: t, fake: f, app: app, api: f.RestClient()}
 	}},
 	{"loopback", func(t *testing.T) *env {
 		app := newTestApp(fakeapi.DefaultAuthToken)
@@ -144,7 +144,7 @@ var transports = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &env{t: t, fake: f, app: app, api: rc.Api}
+		return &env{t: t, fake: f, app: app, api: rc}
 	}},
 }
 

@@ -33,7 +33,7 @@ func TestFakesRunInParallel(t *testing.T) {
 			}
 			defer f.Close()
 			wantConsistent(t, f)
-			api := f.RestClient().Api
+			api := f.RestClient()
 			if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: ptr("https://app.test/voice")}); err != nil {
 				t.Fatal(err)
 			}

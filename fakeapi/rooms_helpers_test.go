@@ -106,7 +106,7 @@ func newRoomEnv(t *testing.T, supportDoc string) *roomEnv {
 	}
 	t.Cleanup(func() { f.Close() })
 	wantConsistent(t, f)
-	e := &roomEnv{t: t, f: f, app: app, api: f.RestClient().Api}
+	e := &roomEnv{t: t, f: f, app: app, api: f.RestClient()}
 	app.twiml("/voice", supportDoc)
 	for num, path := range map[string]string{roomSupport: "/voice", roomAgentIn: "/agent-line"} {
 		u := roomApp + path

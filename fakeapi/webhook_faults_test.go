@@ -139,7 +139,7 @@ var faultyTransports = []struct {
 		}
 		t.Cleanup(func() { f.Close() })
 		wantConsistent(t, f)
-		return &faultyEnv{fake: f, app: app, base: "https://app.test", api: f.RestClient().Api}
+		return &faultyEnv{fake: f, app: app, base: "https://app.test", api: f.RestClient()}
 	}},
 	{"loopback", func(t *testing.T) *faultyEnv {
 		app := newFaultyApp(t)
@@ -151,7 +151,7 @@ var faultyTransports = []struct {
 		}
 		t.Cleanup(func() { f.Close() })
 		wantConsistent(t, f)
-		return &faultyEnv{fake: f, app: app, base: srv.URL, api: f.RestClient().Api}
+		return &faultyEnv{fake: f, app: app, base: srv.URL, api: f.RestClient()}
 	}},
 }
 
@@ -311,7 +311,7 @@ func TestWebhookConnectionRefused(t *testing.T) {
 	}
 	defer f.Close()
 	wantConsistent(t, f)
-	api := f.RestClient().Api
+	api := f.RestClient()
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: &dead}); err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +435,7 @@ func TestInMemoryAppPanic(t *testing.T) {
 	}
 	defer f.Close()
 	wantConsistent(t, f)
-	api := f.RestClient().Api
+	api := f.RestClient()
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: ptr("https://app.test/voice")}); err != nil {
 		t.Fatal(err)
 	}

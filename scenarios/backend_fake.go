@@ -55,8 +55,8 @@ func (fakeTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTrip
 // phones, a virtual clock that moves only when a step says so.
 type fakeBackend struct {
 	f     *fakeapi.Fake
-	rc    *twilio.RestClient // recorded: the strategy's and the steps'
-	plain *twilio.RestClient // holdlab's own requests, not part of the story
+	rc    *twilio.RestClient  // recorded: the strategy's and the steps'
+	plain *openapi.ApiService // holdlab's own requests, not part of the story
 
 	lastSeq uint64 // see traceMark
 }
@@ -74,7 +74,7 @@ func (b *fakeBackend) musicURL() string           { return MusicURL }
 func (b *fakeBackend) now() time.Time             { return b.f.Now() }
 
 func (b *fakeBackend) pointSupportLine(_ context.Context, voiceURL string) error {
-	api := b.plain.Api
+	api := b.plain
 	nums, err := api.ListIncomingPhoneNumber(&openapi.ListIncomingPhoneNumberParams{PhoneNumber: ptr(SupportNumber)})
 	if err != nil {
 		return fmt.Errorf("find the support number: %w", err)
@@ -128,7 +128,7 @@ func (b *fakeBackend) scriptPhone(role string, script sim.PhoneScript) error {
 }
 
 func (b *fakeBackend) calls(context.Context) ([]openapi.ApiV2010Call, error) {
-	return b.plain.Api.ListCall(nil)
+	return b.plain.ListCall(nil)
 }
 
 func (b *fakeBackend) handset(openapi.ApiV2010Call) bool { return false }
