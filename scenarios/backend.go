@@ -9,7 +9,6 @@ import (
 
 	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/twilio/twilio-go"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -109,7 +108,7 @@ type Target interface {
 // where a backend says ErrNotObservable or ErrNeedsFake.
 type backend interface {
 	// client is the REST client the strategy and the steps use.
-	client() *twilio.RestClient
+	client() *openapi.ApiService
 	cast() Cast
 	// appBase and rawBase are the public URLs of the apps; musicURL is the
 	// hold music.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/twilio/twilio-go"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -55,7 +54,7 @@ func (fakeTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTrip
 // phones, a virtual clock that moves only when a step says so.
 type fakeBackend struct {
 	f     *fakeapi.Fake
-	rc    *twilio.RestClient  // recorded: the strategy's and the steps'
+	rc    *openapi.ApiService // recorded: the strategy's and the steps'
 	plain *openapi.ApiService // holdlab's own requests, not part of the story
 
 	lastSeq uint64 // see traceMark
@@ -66,12 +65,12 @@ var (
 	_ faultInjector = (*fakeBackend)(nil)
 )
 
-func (b *fakeBackend) client() *twilio.RestClient { return b.rc }
-func (b *fakeBackend) cast() Cast                 { return FakeCast }
-func (b *fakeBackend) appBase() string            { return "https://" + appHost }
-func (b *fakeBackend) rawBase() string            { return rawBase }
-func (b *fakeBackend) musicURL() string           { return MusicURL }
-func (b *fakeBackend) now() time.Time             { return b.f.Now() }
+func (b *fakeBackend) client() *openapi.ApiService { return b.rc }
+func (b *fakeBackend) cast() Cast                  { return FakeCast }
+func (b *fakeBackend) appBase() string             { return "https://" + appHost }
+func (b *fakeBackend) rawBase() string             { return rawBase }
+func (b *fakeBackend) musicURL() string            { return MusicURL }
+func (b *fakeBackend) now() time.Time              { return b.f.Now() }
 
 func (b *fakeBackend) pointSupportLine(_ context.Context, voiceURL string) error {
 	api := b.plain

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/twilio/twilio-go"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -44,7 +43,7 @@ func (t *TwilioTarget) newBackend(ctx context.Context, a apps, wrap func(http.Ro
 type twilioBackend struct {
 	t     *TwilioTarget
 	seq   int64
-	rc    *twilio.RestClient
+	rc    *openapi.ApiService
 	start time.Time
 
 	mu     sync.Mutex
@@ -54,8 +53,8 @@ type twilioBackend struct {
 
 var _ backend = (*twilioBackend)(nil)
 
-func (b *twilioBackend) client() *twilio.RestClient { return b.rc }
-func (b *twilioBackend) cast() Cast                 { return b.t.cfg.Cast }
+func (b *twilioBackend) client() *openapi.ApiService { return b.rc }
+func (b *twilioBackend) cast() Cast                  { return b.t.cfg.Cast }
 func (b *twilioBackend) appBase() string {
 	return b.t.cfg.PublicURL + machinery + "/app/" + strconv.FormatInt(b.seq, 10)
 }
@@ -65,7 +64,7 @@ func (b *twilioBackend) now() time.Time   { return time.Now() }
 
 func (b *twilioBackend) pointSupportLine(_ context.Context, voiceURL string) error {
 	s := b.t.support
-	if _, err := b.t.rc.Api.UpdateIncomingPhoneNumber(s.sid, &openapi.UpdateIncomingPhoneNumberParams{VoiceUrl: ptr(voiceURL), VoiceMethod: ptr("POST")}); err != nil {
+	if _, err := b.t.rc.UpdateIncomingPhoneNumber(s.sid, &openapi.UpdateIncomingPhoneNumberParams{VoiceUrl: ptr(voiceURL), VoiceMethod: ptr("POST")}); err != nil {
 		return fmt.Errorf("point the support number at the app: %w", err)
 	}
 	return nil
@@ -75,7 +74,7 @@ func (b *twilioBackend) pointSupportLine(_ context.Context, voiceURL string) err
 // number; its own TwiML keeps the customer's side listening. It returns the
 // inbound leg at the support number: the call the app answers.
 func (b *twilioBackend) placeCall(ctx context.Context, from, to string) (string, error) {
-	api := b.t.rc.Api
+	api := b.t.rc
 	known := map[string]bool{}
 	old, err := api.ListCall(&openapi.ListCallParams{From: ptr(from), To: ptr(to), Limit: ptr(20)})
 	if err != nil {
@@ -152,7 +151,7 @@ func (b *twilioBackend) eventually(ctx context.Context, check func() error) erro
 // the leg the app sees. A phone that is not the account's is hung up at
 // the leg itself.
 func (b *twilioBackend) hangUp(ctx context.Context, role, leg string) error {
-	api := b.t.rc.Api
+	api := b.t.rc
 	phone, err := b.cast().phone(role)
 	if err != nil {
 		return err
@@ -192,7 +191,7 @@ func (b *twilioBackend) calls(context.Context) ([]openapi.ApiV2010Call, error) {
 	for _, n := range b.cast().numbers() {
 		queries = append(queries, &openapi.ListCallParams{To: ptr(n), Limit: ptr(50)}, &openapi.ListCallParams{From: ptr(n), Limit: ptr(50)})
 	}
-	all, err := listCalls(b.t.rc.Api, queries)
+	all, err := listCalls(b.t.rc, queries)
 	if err != nil {
 		return nil, fmt.Errorf("list the scenario's calls: %w", err)
 	}

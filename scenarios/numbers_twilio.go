@@ -27,7 +27,7 @@ func (t *TwilioTarget) phoneURL(role string) string {
 // provision points every owned number of the cast at holdlab, remembering
 // its settings.
 func (t *TwilioTarget) provision(ctx context.Context) error {
-	api := t.rc.Api
+	api := t.rc
 	roles := []struct{ role, number string }{
 		{"support", t.cfg.Cast.Support}, {"agent", t.cfg.Cast.Agent},
 		{"customer", t.cfg.Cast.Customer}, {"supervisor", t.cfg.Cast.Supervisor},
@@ -103,7 +103,7 @@ func (t *TwilioTarget) restoreNumbers() error {
 		if s.hadApplication {
 			p.VoiceApplicationSid = ptr(s.voiceApplicationSid)
 		}
-		if _, err := t.rc.Api.UpdateIncomingPhoneNumber(s.sid, p); err != nil {
+		if _, err := t.rc.UpdateIncomingPhoneNumber(s.sid, p); err != nil {
 			errs = append(errs, fmt.Errorf("restore the %s number %s (VoiceUrl %q): %w", s.role, s.number, s.voiceURL, err))
 			continue
 		}

@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -120,7 +119,7 @@ func (c *TwilioConfig) defaults() error {
 type TwilioTarget struct {
 	cfg   TwilioConfig
 	log   *slog.Logger
-	rc    *twilio.RestClient // holdlab's own requests
+	rc    *openapi.ApiService // holdlab's own requests
 	creds Credentials
 
 	numbers  []*savedNumber
@@ -200,7 +199,7 @@ func (t *TwilioTarget) liveCalls() ([]openapi.ApiV2010Call, error) {
 				&openapi.ListCallParams{From: ptr(n), Status: ptr(st), Limit: ptr(100)})
 		}
 	}
-	out, err := listCalls(t.rc.Api, queries)
+	out, err := listCalls(t.rc, queries)
 	if err != nil {
 		return nil, fmt.Errorf("list live calls: %w", err)
 	}
@@ -252,7 +251,7 @@ func (t *TwilioTarget) hangUpAll(ctx context.Context, keep func(openapi.ApiV2010
 			continue
 		}
 		n++
-		if _, err := t.rc.Api.UpdateCall(*c.Sid, &openapi.UpdateCallParams{Status: ptr("completed")}); err != nil && restCode(err) != 21220 && restCode(err) != 20404 {
+		if _, err := t.rc.UpdateCall(*c.Sid, &openapi.UpdateCallParams{Status: ptr("completed")}); err != nil && restCode(err) != 21220 && restCode(err) != 20404 {
 			errs = append(errs, fmt.Errorf("hang up %s: %w", *c.Sid, err))
 		}
 	}
