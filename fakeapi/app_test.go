@@ -121,7 +121,7 @@ var transports = []struct {
 		app.base = "https://app.test"
 		f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 		wantConsistent(t, f)
-		return &env{t: t, fake: f, app: app, api: f.RestClient().Api}
+		return &env{t: t, fake: f, app: app, api: f.RestClient()}
 	}},
 	{"loopback", func(t *testing.T) *env {
 		app := newTestApp(fakeapi.DefaultAuthToken)
@@ -136,7 +136,7 @@ var transports = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &env{t: t, fake: f, app: app, api: rc.Api}
+		return &env{t: t, fake: f, app: app, api: rc}
 	}},
 }
 

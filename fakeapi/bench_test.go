@@ -25,7 +25,7 @@ func holdFlow(b *testing.B, hold time.Duration) {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	api := f.RestClient().Api
+	api := f.RestClient()
 	num, voice := support, app.url("/voice")
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: &num, VoiceUrl: &voice}); err != nil {
 		b.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
@@ -181,7 +180,7 @@ func TestWrongCredentialsAre20003(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &client.Client{Credentials: client.NewCredentials(tc.sid, tc.token), HTTPClient: f.HTTPClient()}
 			c.SetAccountSid(tc.sid)
-			api := twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}).Api
+			api := openapi.NewApiServiceWithClient(c)
 			_, err := api.ListCall(nil)
 			if re := restError(t, err); re.Code != 20003 || re.Status != 401 {
 				t.Errorf("got %+v, want 401/20003", re)

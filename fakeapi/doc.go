@@ -5,8 +5,8 @@
 // app, run by the deterministic engine in package sim on a virtual clock.
 //
 // One Fake serves two ways. In-process, New gives an http.Handler, an
-// in-memory *http.Client (HTTPClient) and a ready twilio-go client
-// (RestClient); the app's webhook handlers can be in-process too
+// in-memory *http.Client (HTTPClient) and a ready twilio-go client of the
+// REST API (RestClient); the app's webhook handlers can be in-process too
 // (Options.Apps). Standalone, `holdlab serve` puts the same Handler on a
 // loopback listener, so an app in any language can point its Twilio SDK at
 // it (NewRestClient and BaseURLTransport do that for Go).

@@ -28,7 +28,7 @@ func Example() {
 		panic(err)
 	}
 	defer f.Close()
-	api := f.RestClient().Api
+	api := f.RestClient()
 
 	number, voice := "+15550001000", "https://app.test/voice"
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: &number, VoiceUrl: &voice}); err != nil {

@@ -29,7 +29,7 @@ func TestFakesRunInParallel(t *testing.T) {
 			})
 			f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, Seed: uint64(i), CheckInvariants: true})
 			wantConsistent(t, f)
-			api := f.RestClient().Api
+			api := f.RestClient()
 			if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: ptr("https://app.test/voice")}); err != nil {
 				t.Fatal(err)
 			}

@@ -102,7 +102,7 @@ func newRoomEnv(t *testing.T, supportDoc string) *roomEnv {
 	app := &roomAppHandler{docs: map[string]string{}, audio: map[string]bool{roomMusic[len(roomApp):]: true}}
 	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 	wantConsistent(t, f)
-	e := &roomEnv{t: t, f: f, app: app, api: f.RestClient().Api}
+	e := &roomEnv{t: t, f: f, app: app, api: f.RestClient()}
 	app.twiml("/voice", supportDoc)
 	for num, path := range map[string]string{roomSupport: "/voice", roomAgentIn: "/agent-line"} {
 		u := roomApp + path

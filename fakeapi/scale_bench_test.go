@@ -35,7 +35,7 @@ func BenchmarkRESTHoldChurn(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	api := f.RestClient().Api
+	api := f.RestClient()
 	type target struct{ conf, label string }
 	targets := make([]target, 0, rooms*size)
 	for i := range rooms {

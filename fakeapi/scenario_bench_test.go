@@ -51,7 +51,7 @@ func holdScenario(b *testing.B, newStrategy func(strategies.Config) (strategies.
 	}
 	mux.Handle("/", s.Handler())
 	num, voice := support, s.VoiceURL()
-	if _, err := rc.Api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: &num, VoiceUrl: &voice}); err != nil {
+	if _, err := rc.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: &num, VoiceUrl: &voice}); err != nil {
 		b.Fatal(err)
 	}
 	for name, phone := range map[string]string{"agent": agent, "customer": customer} {

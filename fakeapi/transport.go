@@ -9,8 +9,8 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
+	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
 // HTTPClient returns a client whose requests are answered by the fake in
@@ -24,17 +24,22 @@ func (f *Fake) HTTPClient() *http.Client {
 	}
 }
 
-// RestClient returns an unmodified twilio-go client that talks to the fake
-// in memory, with the fake account's credentials.
-func (f *Fake) RestClient() *twilio.RestClient {
+// RestClient returns twilio-go's client of Twilio's REST API (2010-04-01),
+// unmodified, talking to the fake in memory with the fake account's
+// credentials: the same *openapi.ApiService as a twilio.RestClient's Api
+// field. (A whole *twilio.RestClient, with every other Twilio API, is
+// twilio.NewRestClientWithParams of a client.Client whose HTTPClient is
+// f.HTTPClient().)
+func (f *Fake) RestClient() *openapi.ApiService {
 	return newRestClient(f.opts.AccountSid, f.opts.AuthToken, f.HTTPClient())
 }
 
-// NewRestClient returns a twilio-go client that sends every request to
-// baseURL (e.g. the address of `holdlab serve`, "http://127.0.0.1:8088")
-// instead of api.twilio.com. Only the scheme and host change; paths, bodies
-// and credentials are exactly what twilio-go sends.
-func NewRestClient(baseURL, accountSid, authToken string) (*twilio.RestClient, error) {
+// NewRestClient returns twilio-go's client of Twilio's REST API
+// (2010-04-01) that sends every request to baseURL (e.g. the address of
+// `holdlab serve`, "http://127.0.0.1:8088") instead of api.twilio.com.
+// Only the scheme and host change; paths, bodies and credentials are
+// exactly what twilio-go sends.
+func NewRestClient(baseURL, accountSid, authToken string) (*openapi.ApiService, error) {
 	rt, err := BaseURLTransport(baseURL, http.DefaultTransport)
 	if err != nil {
 		return nil, err
@@ -48,10 +53,13 @@ func NewRestClient(baseURL, accountSid, authToken string) (*twilio.RestClient, e
 	return newRestClient(accountSid, authToken, hc), nil
 }
 
-func newRestClient(sid, token string, hc *http.Client) *twilio.RestClient {
+// newRestClient builds what twilio.NewRestClientWithParams builds for its
+// Api field, without importing twilio-go's root package, which compiles
+// every Twilio API.
+func newRestClient(sid, token string, hc *http.Client) *openapi.ApiService {
 	c := &client.Client{Credentials: client.NewCredentials(sid, token), HTTPClient: hc}
 	c.SetAccountSid(sid)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c})
+	return openapi.NewApiServiceWithClient(c)
 }
 
 // BaseURLTransport returns a RoundTripper that sends every request through

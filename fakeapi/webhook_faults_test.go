@@ -135,7 +135,7 @@ var faultyTransports = []struct {
 		app := newFaultyApp(t)
 		f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
 		wantConsistent(t, f)
-		return &faultyEnv{fake: f, app: app, base: "https://app.test", api: f.RestClient().Api}
+		return &faultyEnv{fake: f, app: app, base: "https://app.test", api: f.RestClient()}
 	}},
 	{"loopback", func(t *testing.T) *faultyEnv {
 		app := newFaultyApp(t)
@@ -143,7 +143,7 @@ var faultyTransports = []struct {
 		t.Cleanup(srv.Close)
 		f := newFake(t, fakeapi.Options{WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
 		wantConsistent(t, f)
-		return &faultyEnv{fake: f, app: app, base: srv.URL, api: f.RestClient().Api}
+		return &faultyEnv{fake: f, app: app, base: srv.URL, api: f.RestClient()}
 	}},
 }
 
@@ -299,7 +299,7 @@ func TestWebhookConnectionRefused(t *testing.T) {
 	ln.Close()
 	f := newFake(t, fakeapi.Options{WebhookTimeout: faultyAppTimeout, CheckInvariants: true})
 	wantConsistent(t, f)
-	api := f.RestClient().Api
+	api := f.RestClient()
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: &dead}); err != nil {
 		t.Fatal(err)
 	}
@@ -419,7 +419,7 @@ func TestInMemoryAppPanic(t *testing.T) {
 	})
 	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 	wantConsistent(t, f)
-	api := f.RestClient().Api
+	api := f.RestClient()
 	if _, err := api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptr(support), VoiceUrl: ptr("https://app.test/voice")}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/twilio/twilio-go"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -108,7 +108,7 @@ type Target interface {
 // where a backend says ErrNotObservable or ErrNeedsFake.
 type backend interface {
 	// client is the REST client the strategy and the steps use.
-	client() *twilio.RestClient
+	client() *openapi.ApiService
 	cast() Cast
 	// appBase and rawBase are the public URLs of the apps; musicURL is the
 	// hold music.
@@ -154,6 +154,20 @@ type backend interface {
 
 	// close ends the scenario: on Twilio it hangs up the calls still live.
 	close(ctx context.Context) error
+}
+
+// faultInjector is a backend that can misbehave on purpose, so that a
+// scenario can test how an app copes: the fake. Real Twilio cannot be made
+// to, so the fault steps need the fake (ErrNeedsFake elsewhere).
+type faultInjector interface {
+	// injectFault makes the backend answer the requests ft matches as ft
+	// says: an error status, a delay, or no answer at all.
+	injectFault(ft fakeapi.Fault) error
+	// clearFaults removes every injected fault.
+	clearFaults() error
+	// failPhone scripts a role's phone to answer as answer says (busy, no
+	// answer, unreachable) from now on.
+	failPhone(role string, answer sim.Answer) error
 }
 
 // live reports whether a call is still going.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/twilio/twilio-go"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -42,8 +41,8 @@ func (fakeTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTrip
 		return nil, err
 	}
 	b := &fakeBackend{f: f, rc: rc, plain: f.RestClient()}
-	for role, phone := range map[string]string{"customer": CustomerPhone, "agent": AgentNumber, "supervisor": Supervisor} {
-		if err := f.SetPhone(phone, sim.PhoneScript{Name: role}); err != nil {
+	for _, role := range []string{"customer", "agent", "supervisor"} {
+		if err := b.scriptPhone(role, sim.PhoneScript{}); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("script the %s's phone: %w", role, err)
 		}
@@ -55,23 +54,26 @@ func (fakeTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTrip
 // phones, a virtual clock that moves only when a step says so.
 type fakeBackend struct {
 	f     *fakeapi.Fake
-	rc    *twilio.RestClient // recorded: the strategy's and the steps'
-	plain *twilio.RestClient // holdlab's own requests, not part of the story
+	rc    *openapi.ApiService // recorded: the strategy's and the steps'
+	plain *openapi.ApiService // holdlab's own requests, not part of the story
 
 	lastSeq uint64 // see traceMark
 }
 
-var _ backend = (*fakeBackend)(nil)
+var (
+	_ backend       = (*fakeBackend)(nil)
+	_ faultInjector = (*fakeBackend)(nil)
+)
 
-func (b *fakeBackend) client() *twilio.RestClient { return b.rc }
-func (b *fakeBackend) cast() Cast                 { return FakeCast }
-func (b *fakeBackend) appBase() string            { return "https://" + appHost }
-func (b *fakeBackend) rawBase() string            { return rawBase }
-func (b *fakeBackend) musicURL() string           { return MusicURL }
-func (b *fakeBackend) now() time.Time             { return b.f.Now() }
+func (b *fakeBackend) client() *openapi.ApiService { return b.rc }
+func (b *fakeBackend) cast() Cast                  { return FakeCast }
+func (b *fakeBackend) appBase() string             { return "https://" + appHost }
+func (b *fakeBackend) rawBase() string             { return rawBase }
+func (b *fakeBackend) musicURL() string            { return MusicURL }
+func (b *fakeBackend) now() time.Time              { return b.f.Now() }
 
 func (b *fakeBackend) pointSupportLine(_ context.Context, voiceURL string) error {
-	api := b.plain.Api
+	api := b.plain
 	nums, err := api.ListIncomingPhoneNumber(&openapi.ListIncomingPhoneNumberParams{PhoneNumber: ptr(SupportNumber)})
 	if err != nil {
 		return fmt.Errorf("find the support number: %w", err)
@@ -111,15 +113,21 @@ func (b *fakeBackend) hangUp(_ context.Context, role, leg string) error {
 }
 
 func (b *fakeBackend) setPhone(role string, after time.Duration) error {
+	return b.scriptPhone(role, sim.PhoneScript{After: after})
+}
+
+// scriptPhone scripts how the simulated phone of a role answers.
+func (b *fakeBackend) scriptPhone(role string, script sim.PhoneScript) error {
 	phone, err := FakeCast.phone(role)
 	if err != nil {
 		return err
 	}
-	return b.f.SetPhone(phone, sim.PhoneScript{Name: role, After: after})
+	script.Name = role
+	return b.f.SetPhone(phone, script)
 }
 
 func (b *fakeBackend) calls(context.Context) ([]openapi.ApiV2010Call, error) {
-	return b.plain.Api.ListCall(nil)
+	return b.plain.ListCall(nil)
 }
 
 func (b *fakeBackend) handset(openapi.ApiV2010Call) bool { return false }
@@ -138,6 +146,20 @@ func (b *fakeBackend) trace() (time.Time, []sim.Entry, error) {
 // invariant (a holdlab bug, whatever the strategy did).
 func (b *fakeBackend) close(context.Context) error {
 	return errors.Join(b.f.CheckInvariants(), b.f.Close())
+}
+
+func (b *fakeBackend) injectFault(ft fakeapi.Fault) error {
+	_, err := b.f.InjectFault(ft)
+	return err
+}
+
+func (b *fakeBackend) clearFaults() error {
+	b.f.ClearFaults()
+	return nil
+}
+
+func (b *fakeBackend) failPhone(role string, answer sim.Answer) error {
+	return b.scriptPhone(role, sim.PhoneScript{Answer: answer})
 }
 
 // traceMark is the sequence number of the trace's last entry: recorded

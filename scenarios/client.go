@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
+	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
 	"github.com/holdlab/holdlab/fakeapi"
 )
@@ -41,11 +41,11 @@ func (c Credentials) basic() (string, string) {
 	return c.AccountSid, c.AuthToken
 }
 
-// newRestClient returns a twilio-go client for creds whose requests go
-// through rt. With a base URL, only the scheme and host of twilio-go's
-// requests change (it writes https://api.twilio.com): paths, bodies and
-// credentials are exactly what it sends to Twilio.
-func newRestClient(creds Credentials, baseURL string, rt http.RoundTripper) (*twilio.RestClient, error) {
+// newRestClient returns twilio-go's client of the REST API for creds,
+// whose requests go through rt. With a base URL, only the scheme and host
+// of twilio-go's requests change (it writes https://api.twilio.com):
+// paths, bodies and credentials are exactly what it sends to Twilio.
+func newRestClient(creds Credentials, baseURL string, rt http.RoundTripper) (*openapi.ApiService, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
@@ -66,7 +66,9 @@ func newRestClient(creds Credentials, baseURL string, rt http.RoundTripper) (*tw
 		},
 	}
 	c.SetAccountSid(creds.AccountSid)
-	return twilio.NewRestClientWithParams(twilio.ClientParams{Client: c}), nil
+	// What twilio.NewRestClientWithParams builds for its Api field, without
+	// twilio-go's root package, which compiles every Twilio API.
+	return openapi.NewApiServiceWithClient(c), nil
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

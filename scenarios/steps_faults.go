@@ -46,18 +46,19 @@ func (w *world) registerFaultSteps(step func(pattern string, fn any)) {
 	step(`^the (customer|agent|supervisor)'s line drops$`, w.hangUp)
 }
 
-// fake returns the scenario's fake, or ErrNeedsFake on another target.
-func (w *world) fake() (*fakeapi.Fake, error) {
-	fb, ok := w.be.(*fakeBackend)
+// faults returns the scenario's backend as a fault injector, or
+// ErrNeedsFake on a target that cannot misbehave on purpose.
+func (w *world) faults() (faultInjector, error) {
+	fi, ok := w.be.(faultInjector)
 	if !ok {
 		return nil, fmt.Errorf("injecting faults: %w", ErrNeedsFake)
 	}
-	return fb.f, nil
+	return fi, nil
 }
 
 // injectFault makes the fake answer requests of kind as ft says.
 func (w *world) injectFault(kind string, ft fakeapi.Fault) error {
-	f, err := w.fake()
+	fi, err := w.faults()
 	if err != nil {
 		return err
 	}
@@ -66,7 +67,7 @@ func (w *world) injectFault(kind string, ft fakeapi.Fault) error {
 		return fmt.Errorf("unknown kind of request %q", kind)
 	}
 	ft.Method, ft.Path = match.Method, match.Path
-	if _, err := f.InjectFault(ft); err != nil {
+	if err := fi.injectFault(ft); err != nil {
 		return fmt.Errorf("inject a fault on %ss: %w", kind, err)
 	}
 	return nil
@@ -74,12 +75,11 @@ func (w *world) injectFault(kind string, ft fakeapi.Fault) error {
 
 // clearFaults removes every injected fault.
 func (w *world) clearFaults() error {
-	f, err := w.fake()
+	fi, err := w.faults()
 	if err != nil {
 		return err
 	}
-	f.ClearFaults()
-	return nil
+	return fi.clearFaults()
 }
 
 // noAnswer checks that the app's last request failed without an answer
@@ -97,16 +97,12 @@ func (w *world) noAnswer() error {
 // phoneFails scripts a role's phone to be busy, ring out, or be
 // unreachable from now on.
 func (w *world) phoneFails(role, how string) error {
-	f, err := w.fake()
-	if err != nil {
-		return err
-	}
-	phone, err := w.cast.phone(role)
+	fi, err := w.faults()
 	if err != nil {
 		return err
 	}
 	answer := map[string]sim.Answer{"is busy": sim.AnswerBusy, "does not answer": sim.AnswerNoAnswer, "cannot be reached": sim.AnswerFail}[how]
-	if err := f.SetPhone(phone, sim.PhoneScript{Name: role, Answer: answer}); err != nil {
+	if err := fi.failPhone(role, answer); err != nil {
 		return fmt.Errorf("script the %s's phone: %w", role, err)
 	}
 	return nil

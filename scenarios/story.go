@@ -2,11 +2,12 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -236,13 +237,8 @@ func restMarkers(rec *recording.Recorder, start time.Time, scale uint64) []timel
 
 // encodeParams renders a form for people, keys sorted.
 func encodeParams(v url.Values) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var parts []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		parts = append(parts, k+"="+strings.Join(v[k], ","))
 	}
 	return strings.Join(parts, " ")

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/scenarios/recording"
 )
@@ -45,6 +47,15 @@ func (deafBackend) setPhone(string, time.Duration) error {
 	return fmt.Errorf("phone: %w", ErrNeedsFake)
 }
 
+// Like real Twilio, the deaf target cannot misbehave on purpose: these
+// shadow the fake's fault injection that deafBackend would otherwise
+// inherit.
+func (deafBackend) injectFault(fakeapi.Fault) error { return fmt.Errorf("fault: %w", ErrNeedsFake) }
+func (deafBackend) clearFaults() error              { return fmt.Errorf("fault: %w", ErrNeedsFake) }
+func (deafBackend) failPhone(string, sim.Answer) error {
+	return fmt.Errorf("phone: %w", ErrNeedsFake)
+}
+
 const onlyOnTheFake = `Feature: tagged
   @fake-only
   Scenario: Only the fake can tell
@@ -71,6 +82,7 @@ func TestNotObservableIsNeverPassed(t *testing.T) {
 		{"hearing", Config{Only: []string{"conference"}, Paths: []string{"hold.feature"}}, "Hold: the customer hears music and the agent is free", NotObservable, "the customer hears hold music"},
 		{"an hour is an hour on the fake", Config{Only: []string{"conference"}, Paths: []string{"hold.feature"}}, "The customer hangs up while on hold", NotObservable, "the agent has put the customer on hold"},
 		{"a scripted phone stops the scenario", Config{Paths: []string{"dial_pitfalls.feature"}}, "Status=canceled does nothing to a ringing Dial child", NotObservable, "the agent's phone answers after 20 seconds"},
+		{"a fault step stops the scenario", Config{Paths: []string{"faults.feature"}}, "Rate-limited call updates are refused and change nothing", NotObservable, "Twilio answers the next 2 call updates with 429"},
 		{"a pitfall still shows where it is observable", Config{Only: []string{"redirect"}, Paths: []string{"hold.feature"}}, "An hour on hold", ExpectedFailure, ""},
 		{"@fake-only is not run", Config{Only: []string{"conference"}, FS: fsys}, "Only the fake can tell", NotObservable, "the whole scenario"},
 		{"an observable scenario passes", Config{Only: []string{"conference"}, FS: fsys}, "Anyone can tell", NotObservable, "hear each other"},
@@ -211,5 +223,26 @@ func TestRecordingsAndTimelines(t *testing.T) {
 		if !strings.Contains(string(html), want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
+	}
+}
+
+// On real Twilio the fault steps are skipped as needing the fake: Twilio
+// cannot be made to misbehave on purpose.
+func TestFaultStepsNeedTheFake(t *testing.T) {
+	w := &world{be: &twilioBackend{}}
+	tests := []struct {
+		name string
+		step func() error
+	}{
+		{"inject", func() error { return w.injectFault("call update", fakeapi.Fault{Status: 429}) }},
+		{"clear", w.clearFaults},
+		{"phone", func() error { return w.phoneFails("agent", "is busy") }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.step(); !errors.Is(err, ErrNeedsFake) {
+				t.Errorf("on Twilio: %v, want ErrNeedsFake", err)
+			}
+		})
 	}
 }

@@ -90,13 +90,12 @@ func (w *world) setUp(ctx context.Context, name string, factory Factory, target 
 	w.mu.Lock()
 	w.rec = rec
 	w.mu.Unlock()
-	rc := b.client()
-	w.api = rc.Api
+	w.api = b.client()
 	if factory != nil {
 		prefix := "/" + name
 		s, err := factory(strategies.Config{
 			BaseURL:       b.appBase() + prefix,
-			Client:        rc,
+			Client:        w.api,
 			SupportNumber: w.cast.Support,
 			Agent:         w.cast.Agent,
 			HoldMusicURL:  b.musicURL(),
@@ -309,3 +308,11 @@ func restCode(err error) int {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

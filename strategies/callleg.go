@@ -124,7 +124,7 @@ func (s *CallLeg) dial(first string, dialer Party, to string) []twiml.Element {
 
 // CallCustomer implements Strategy.
 func (s *CallLeg) CallCustomer(ctx context.Context, customer string) (string, error) {
-	c, err := s.cfg.Client.Api.CreateCall(&openapi.CreateCallParams{
+	c, err := s.cfg.Client.CreateCall(&openapi.CreateCallParams{
 		To:   ptr(s.cfg.Agent),
 		From: ptr(s.cfg.SupportNumber),
 		Url:  ptr(s.url("/outbound?customer=" + url.QueryEscape(customer))),
@@ -174,7 +174,7 @@ func (s *CallLeg) Hold(ctx context.Context, callSid string, who Party) error {
 		s.state(sess).next = next
 		sess.held = who
 	})
-	_, err = s.cfg.Client.Api.UpdateCall(legs[other], &openapi.UpdateCallParams{Url: ptr(target)})
+	_, err = s.cfg.Client.UpdateCall(legs[other], &openapi.UpdateCallParams{Url: ptr(target)})
 	if err != nil {
 		s.withSession(sess, func() { s.state(sess).next, sess.held = "", "" })
 		return callEnded(err, "redirect the "+string(other)+"'s leg")
@@ -197,7 +197,7 @@ func (s *CallLeg) Unhold(ctx context.Context, callSid string) error {
 	var leg string
 	s.withSession(sess, func() { leg = sess.legs[free] })
 	target := s.url("/bridge?first=" + url.QueryEscape(sess.first) + "&party=" + string(free))
-	if _, err := s.cfg.Client.Api.UpdateCall(leg, &openapi.UpdateCallParams{Url: ptr(target)}); err != nil {
+	if _, err := s.cfg.Client.UpdateCall(leg, &openapi.UpdateCallParams{Url: ptr(target)}); err != nil {
 		return callEnded(err, "redirect the "+string(free)+"'s leg to the queue")
 	}
 	s.withSession(sess, func() {
@@ -216,7 +216,7 @@ func (s *CallLeg) learnLegs(sess *session) error {
 	if known {
 		return nil
 	}
-	kids, err := s.cfg.Client.Api.ListCall(&openapi.ListCallParams{ParentCallSid: ptr(sess.first), Status: ptr("in-progress")})
+	kids, err := s.cfg.Client.ListCall(&openapi.ListCallParams{ParentCallSid: ptr(sess.first), Status: ptr("in-progress")})
 	if err != nil {
 		return fmt.Errorf("find the second leg: %w", err)
 	}
@@ -319,7 +319,7 @@ func (s *CallLeg) endOther(first string, gone Party) {
 	if leg == "" {
 		return
 	}
-	_, err = s.cfg.Client.Api.UpdateCall(leg, &openapi.UpdateCallParams{Status: ptr("completed")})
+	_, err = s.cfg.Client.UpdateCall(leg, &openapi.UpdateCallParams{Status: ptr("completed")})
 	if err := callEnded(err, "end the other leg"); err != nil {
 		s.log.Info("the other leg had already ended", "err", err)
 	}

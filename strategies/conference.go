@@ -87,7 +87,7 @@ func (s *Conference) join(first string, who Party) []twiml.Element {
 
 // addParticipant dials a party into the room through the Participants API.
 func (s *Conference) addParticipant(sess *session, who Party, to string) {
-	p, err := s.cfg.Client.Api.CreateParticipant(room(sess.first), &openapi.CreateParticipantParams{
+	p, err := s.cfg.Client.CreateParticipant(room(sess.first), &openapi.CreateParticipantParams{
 		From:                   ptr(s.cfg.SupportNumber),
 		To:                     ptr(to),
 		Label:                  ptr(string(who)),
@@ -104,7 +104,7 @@ func (s *Conference) addParticipant(sess *session, who Party, to string) {
 
 // CallCustomer implements Strategy.
 func (s *Conference) CallCustomer(ctx context.Context, customer string) (string, error) {
-	c, err := s.cfg.Client.Api.CreateCall(&openapi.CreateCallParams{
+	c, err := s.cfg.Client.CreateCall(&openapi.CreateCallParams{
 		To:   ptr(s.cfg.Agent),
 		From: ptr(s.cfg.SupportNumber),
 		Url:  ptr(s.url("/outbound?customer=" + url.QueryEscape(customer))),
@@ -151,7 +151,7 @@ func (s *Conference) setHold(callSid string, who Party, hold bool) error {
 		params.HoldUrl = ptr(s.url("/music"))
 		params.HoldMethod = ptr("GET")
 	}
-	if _, err := s.cfg.Client.Api.UpdateParticipant(conf, leg, params); err != nil {
+	if _, err := s.cfg.Client.UpdateParticipant(conf, leg, params); err != nil {
 		return callEnded(err, "update participant")
 	}
 	s.withSession(sess, func() {
@@ -165,7 +165,7 @@ func (s *Conference) setHold(callSid string, who Party, hold bool) error {
 
 // conferenceOf finds the live room of a call by its name.
 func (s *Conference) conferenceOf(sess *session) (string, error) {
-	confs, err := s.cfg.Client.Api.ListConference(&openapi.ListConferenceParams{
+	confs, err := s.cfg.Client.ListConference(&openapi.ListConferenceParams{
 		FriendlyName: ptr(room(sess.first)),
 		Status:       ptr("in-progress"),
 	})

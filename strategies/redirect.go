@@ -59,7 +59,7 @@ func (s *Redirect) dial(to string) []twiml.Element {
 
 // CallCustomer implements Strategy.
 func (s *Redirect) CallCustomer(ctx context.Context, customer string) (string, error) {
-	c, err := s.cfg.Client.Api.CreateCall(&openapi.CreateCallParams{
+	c, err := s.cfg.Client.CreateCall(&openapi.CreateCallParams{
 		To:   ptr(s.cfg.Agent),
 		From: ptr(s.cfg.SupportNumber),
 		Url:  ptr(s.url("/outbound?customer=" + url.QueryEscape(customer))),
@@ -82,7 +82,7 @@ func (s *Redirect) Hold(ctx context.Context, callSid string, who Party) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.cfg.Client.Api.UpdateCall(leg, &openapi.UpdateCallParams{Url: ptr(s.url("/music"))}); err != nil {
+	if _, err := s.cfg.Client.UpdateCall(leg, &openapi.UpdateCallParams{Url: ptr(s.url("/music"))}); err != nil {
 		return callEnded(err, "redirect to the music")
 	}
 	s.withSession(sess, func() { sess.held = who })
@@ -107,7 +107,7 @@ func (s *Redirect) Unhold(ctx context.Context, callSid string) error {
 	if held == Agent {
 		to = s.customerNumber(sess)
 	}
-	if _, err := s.cfg.Client.Api.UpdateCall(leg, &openapi.UpdateCallParams{Url: ptr(s.url("/redial?to=" + url.QueryEscape(to)))}); err != nil {
+	if _, err := s.cfg.Client.UpdateCall(leg, &openapi.UpdateCallParams{Url: ptr(s.url("/redial?to=" + url.QueryEscape(to)))}); err != nil {
 		return callEnded(err, "redirect back to the other party")
 	}
 	s.withSession(sess, func() { sess.held = "" })
@@ -121,7 +121,7 @@ func (s *Redirect) leg(sess *session, who Party) (string, error) {
 	if leg != "" {
 		return leg, nil
 	}
-	kids, err := s.cfg.Client.Api.ListCall(&openapi.ListCallParams{ParentCallSid: ptr(sess.first)})
+	kids, err := s.cfg.Client.ListCall(&openapi.ListCallParams{ParentCallSid: ptr(sess.first)})
 	if err != nil {
 		return "", fmt.Errorf("find the second leg: %w", err)
 	}
@@ -138,7 +138,7 @@ func (s *Redirect) customerNumber(sess *session) string {
 	if err != nil {
 		return ""
 	}
-	c, err := s.cfg.Client.Api.FetchCall(leg, nil)
+	c, err := s.cfg.Client.FetchCall(leg, nil)
 	if err != nil || c.To == nil {
 		return ""
 	}

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/twilio/twilio-go"
 	"github.com/twilio/twilio-go/client"
+	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twilio/twilio-go/twiml"
 )
 
@@ -53,8 +53,11 @@ type Config struct {
 	// BaseURL is the public URL the strategy's Handler is reachable at, e.g.
 	// "https://app.example.com/hold" (no trailing slash needed).
 	BaseURL string
-	// Client is the Twilio REST client.
-	Client *twilio.RestClient
+	// Client is twilio-go's client of Twilio's REST API (2010-04-01), the
+	// one API the strategies use: twilio.RestClient's Api field, or
+	// openapi.NewApiServiceWithClient of a client.Client, which does not
+	// build twilio-go's other APIs.
+	Client *openapi.ApiService
 	// SupportNumber is the account's number customers call, and the caller
 	// ID of outbound calls.
 	SupportNumber string

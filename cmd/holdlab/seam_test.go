@@ -62,7 +62,7 @@ func TestTwilioTargetAgainstServeProcess(t *testing.T) {
 	original := map[string]string{}
 	for _, n := range []string{support, agent, customer} {
 		url := "https://app.example.com/voice/" + strings.TrimPrefix(n, "+")
-		if _, err := rc.Api.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptrTo(n), VoiceUrl: &url}); err != nil {
+		if _, err := rc.CreateIncomingPhoneNumber(&openapi.CreateIncomingPhoneNumberParams{PhoneNumber: ptrTo(n), VoiceUrl: &url}); err != nil {
 			t.Fatal(err)
 		}
 		original[n] = url
@@ -104,7 +104,7 @@ func TestTwilioTargetAgainstServeProcess(t *testing.T) {
 
 	// The numbers are as they were.
 	for n, url := range original {
-		nums, err := rc.Api.ListIncomingPhoneNumber(&openapi.ListIncomingPhoneNumberParams{PhoneNumber: ptrTo(n)})
+		nums, err := rc.ListIncomingPhoneNumber(&openapi.ListIncomingPhoneNumberParams{PhoneNumber: ptrTo(n)})
 		if err != nil || len(nums) != 1 {
 			t.Fatalf("number %s: %v", n, err)
 		}
@@ -114,7 +114,7 @@ func TestTwilioTargetAgainstServeProcess(t *testing.T) {
 	}
 	// No call is left live.
 	for _, st := range []string{"queued", "ringing", "in-progress"} {
-		calls, err := rc.Api.ListCall(&openapi.ListCallParams{Status: ptrTo(st)})
+		calls, err := rc.ListCall(&openapi.ListCallParams{Status: ptrTo(st)})
 		if err != nil {
 			t.Fatal(err)
 		}

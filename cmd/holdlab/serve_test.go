@@ -71,7 +71,7 @@ func TestServeAnswersTwilioGo(t *testing.T) {
 		t.Fatal(err)
 	}
 	to, from, twiml := "+15550002000", "+15550001000", `<Response><Pause length="60"/></Response>`
-	c, err := rc.Api.CreateCall(&openapi.CreateCallParams{To: &to, From: &from, Twiml: &twiml})
+	c, err := rc.CreateCall(&openapi.CreateCallParams{To: &to, From: &from, Twiml: &twiml})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestServeAnswersTwilioGo(t *testing.T) {
 		t.Errorf("created call status %s, want queued", *c.Status)
 	}
 	// With the real clock, the call is dispatched as soon as it is created.
-	got, err := rc.Api.FetchCall(*c.Sid, nil)
+	got, err := rc.FetchCall(*c.Sid, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,9 +3,10 @@ package recording
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -217,16 +218,7 @@ func unionKeys[V any](a, b map[string]V) []string {
 	for k := range b {
 		keys[k] = true
 	}
-	return sortedKeys(keys)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(keys))
 }
 
 // WriteDiff prints differences for people and returns how many there are.

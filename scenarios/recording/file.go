@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -189,4 +191,4 @@ func ReadDir(dir string) (map[string]Recording, error) {
 }
 
 // Keys returns a map's keys, sorted.
-func Keys(m map[string]Recording) []string { return sortedKeys(m) }
+func Keys(m map[string]Recording) []string { return slices.Sorted(maps.Keys(m)) }

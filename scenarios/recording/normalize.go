@@ -3,12 +3,16 @@ package recording
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/sim"
 )
 
 // Event is one normalised event of a story.
@@ -54,12 +58,7 @@ func (e Event) String() string {
 }
 
 func writeMap(b *strings.Builder, sep string, m map[string]string) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		b.WriteString(sep + k + "=" + m[k])
 	}
 }
@@ -85,7 +84,7 @@ func (n *Normalizer) Normalize(start time.Time, raws []Raw) []Event {
 	n.sids, n.next = map[string]string{}, map[string]int{}
 	out := make([]Event, 0, len(raws))
 	for _, r := range raws {
-		e := Event{At: offset(r.At.Sub(start)), Step: r.Step, Kind: r.Kind, Method: r.Method}
+		e := Event{At: sim.Offset(r.At.Sub(start)), Step: r.Step, Kind: r.Kind, Method: r.Method}
 		switch r.Kind {
 		case KindWebhook:
 			e.Path = n.path(r.URL)
@@ -152,13 +151,8 @@ func (n *Normalizer) path(raw string) string {
 	if err != nil {
 		return n.value(raw)
 	}
-	keys := make([]string, 0, len(vals))
-	for k := range vals {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var parts []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
 		for _, v := range vals[k] {
 			parts = append(parts, k+"="+n.value(v))
 		}
@@ -188,13 +182,8 @@ func (n *Normalizer) params(v url.Values, drop func(string) bool) map[string]str
 	if len(v) == 0 {
 		return nil
 	}
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	out := map[string]string{}
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		if drop(k) {
 			continue
 		}
@@ -267,16 +256,7 @@ func (n *Normalizer) fields(body []byte) map[string]string {
 	return out
 }
 
-// offset renders a duration as HH:MM:SS.mmm.
-func offset(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	ms := d.Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
-}
-
-// parseOffset reads an offset written by offset.
+// parseOffset reads an offset written by sim.Offset.
 func parseOffset(s string) (time.Duration, error) {
 	var h, m, sec, ms int
 	if _, err := fmt.Sscanf(s, "%d:%d:%d.%d", &h, &m, &sec, &ms); err != nil {

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -155,12 +156,7 @@ func (r *Recorder) CallSids() []string {
 	}
 	for _, e := range r.Events() {
 		note(e.URL)
-		keys := make([]string, 0, len(e.Params))
-		for k := range e.Params {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(e.Params)) {
 			for _, v := range e.Params[k] {
 				note(v)
 			}

@@ -1,7 +1,6 @@
 package timeline
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"sort"
@@ -292,15 +291,6 @@ func short(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
-}
-
-// offset renders an offset as HH:MM:SS.mmm.
-func offset(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	ms := d.Milliseconds()
-	return fmt.Sprintf("%02d:%02d:%02d.%03d", ms/3600000, ms/60000%60, ms/1000%60, ms%1000)
 }
 
 // item is a segment start or a marker, for rendering things in the order

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/sim"
 )
 
 // Colours and names of what a party hears, in legend order.
@@ -150,7 +152,7 @@ func writeSVG(w *bufio.Writer, t Timeline) {
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d"/>`+"\n", x, top-6, x, bottom)
 		if x-lastLabel >= 62 {
 			lastLabel = x
-			labels = append(labels, fmt.Sprintf(`<text x="%.1f" y="%d" text-anchor="middle" fill="#757575" font-size="10">%s</text>`, x, top-10, strings.TrimPrefix(offset(p), "00:")))
+			labels = append(labels, fmt.Sprintf(`<text x="%.1f" y="%d" text-anchor="middle" fill="#757575" font-size="10">%s</text>`, x, top-10, strings.TrimPrefix(sim.Offset(p), "00:")))
 		}
 	}
 	fmt.Fprintf(w, "</g>\n<g id=\"axis-labels\">\n%s\n</g>\n", strings.Join(labels, "\n"))
@@ -207,7 +209,7 @@ func writeSVG(w *bufio.Writer, t Timeline) {
 		k := slot{row, m.At}
 		x := sc.x(m.At) + float64(used[k]*7)
 		used[k]++
-		title := fmt.Sprintf("%s  %s: %s", offset(m.At), m.Kind, m.Detail)
+		title := fmt.Sprintf("%s  %s: %s", sim.Offset(m.At), m.Kind, m.Detail)
 		c := markColour[m.Kind]
 		switch m.Kind {
 		case MarkREST:
@@ -249,7 +251,7 @@ func textColour(h Hears) string {
 }
 
 func segmentTitle(l Lane, s Segment) string {
-	t := fmt.Sprintf("%s–%s  %s %s", offset(s.From), offset(s.To), l.Label, s.Label)
+	t := fmt.Sprintf("%s–%s  %s %s", sim.Offset(s.From), sim.Offset(s.To), l.Label, s.Label)
 	if s.Cause != "" {
 		t += "\nbecause: " + s.Cause
 	}
@@ -293,7 +295,7 @@ td.at { font-family: monospace; white-space: nowrap; }
 		} else {
 			what = esc(string(it.mark.Kind) + ": " + it.mark.Detail)
 		}
-		fmt.Fprintf(bw, "<tr><td class=\"at\">%s</td><td>%s</td><td>%s</td></tr>\n", offset(it.at), esc(lane), what)
+		fmt.Fprintf(bw, "<tr><td class=\"at\">%s</td><td>%s</td><td>%s</td></tr>\n", sim.Offset(it.at), esc(lane), what)
 	}
 	bw.WriteString("</table>\n</body>\n</html>\n")
 	if err := bw.Flush(); err != nil {
@@ -314,7 +316,7 @@ func Mermaid(w io.Writer, t Timeline) error {
 		fmt.Fprintf(bw, "    participant L%d as %s\n", i, mermaidText(l.Label))
 	}
 	for _, it := range t.items() {
-		at := strings.TrimPrefix(offset(it.at), "00:")
+		at := strings.TrimPrefix(sim.Offset(it.at), "00:")
 		switch {
 		case it.seg != nil:
 			if it.seg.Hears == HearsRoom {
