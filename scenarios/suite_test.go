@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"strings"
 	"testing"
@@ -66,5 +67,30 @@ func TestRedirectStrategyFailsOnlyAsExpected(t *testing.T) {
 	}
 	if c[Failed] != 0 || c[UnexpectedPass] != 0 {
 		t.Errorf("unexpected results: %v", c)
+	}
+}
+
+// Interrupted, a run stops between scenarios, reports what ran, and says
+// why it stopped.
+func TestRunInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	total := 0
+	rep, err := Run(ctx, Config{OnResult: func(_ Result, done, n int) {
+		total = n
+		if done == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if len(rep.Results) != 3 || total != 56 {
+		t.Errorf("%d results of %d, want the 3 that ran before the interruption", len(rep.Results), total)
+	}
+	for _, r := range rep.Results {
+		if r.Status != Passed {
+			t.Errorf("%s / %s: %s %v", r.Run, r.Scenario, r.Status, r.Err)
+		}
 	}
 }
