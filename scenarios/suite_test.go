@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"os"
 	"strings"
 	"testing"
 )
@@ -92,5 +93,21 @@ func TestRunInterrupted(t *testing.T) {
 		if r.Status != Passed {
 			t.Errorf("%s / %s: %s %v", r.Run, r.Scenario, r.Status, r.Err)
 		}
+	}
+}
+
+// The README's "Bring your own strategy" shows example_strategy_test.go,
+// which compiles and passes, verbatim.
+func TestReadmeShowsTheStrategyExample(t *testing.T) {
+	example, err := os.ReadFile("example_strategy_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```go\n"+string(example)+"```\n") {
+		t.Error("README.md does not show scenarios/example_strategy_test.go verbatim in a ```go block")
 	}
 }
