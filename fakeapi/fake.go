@@ -56,7 +56,7 @@ type Options struct {
 	// http.DefaultTransport.
 	WebhookTransport http.RoundTripper
 	// WebhookTimeout bounds every webhook. Default 15s, Twilio's documented
-	// timeout (twilio-model.md §5.3).
+	// timeout (https://www.twilio.com/docs/voice/twiml).
 	WebhookTimeout time.Duration
 	// AnswerDelay is how long simulated phones ring before answering
 	// (default 2s); MediaDuration the length of <Play> audio (default 30s).

@@ -36,7 +36,7 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 		return wire.MissingURL()
 	}
 	if p.URL != "" {
-		// Twiml is ignored when Url is also given (twilio-model.md §2.3).
+		// Twiml is ignored when Url is also given (https://www.twilio.com/docs/voice/api/call-resource).
 		p.Twiml = ""
 		if !validURL(p.URL) {
 			return wire.InvalidURL("Url", p.URL)
@@ -113,7 +113,7 @@ func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Value
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
 	}
 	if p.URL != "" && p.Twiml != "" {
-		// On update Url and Twiml are mutually exclusive (twilio-model.md §2.4).
+		// On update Url and Twiml are mutually exclusive (https://www.twilio.com/docs/voice/api/call-resource).
 		return wire.BadRequest("Url and Twiml cannot both be specified")
 	}
 	if p.URL != "" && !validURL(p.URL) {

@@ -10,7 +10,7 @@ import (
 )
 
 // conferenceEvents are the ConferenceStatusCallbackEvent values
-// (twilio-model.md §3.2).
+// (https://www.twilio.com/docs/voice/api/conference-participant-resource).
 var conferenceEvents = map[string]bool{
 	"start": true, "end": true, "join": true, "leave": true, "mute": true,
 	"hold": true, "modify": true, "speaker": true, "announcement": true,
@@ -88,7 +88,7 @@ func (f *Fake) conferenceJSON(cf *sim.Conference) wire.Conference {
 // --- participants ---
 
 // conferencePath is the {ConferenceSid} segment. Every participant
-// operation but create needs a CF SID there (twilio-model.md §3.4).
+// operation but create needs a CF SID there (https://www.twilio.com/docs/voice/api/conference-participant-resource).
 func conferencePath(r *http.Request) (string, error) {
 	sid := r.PathValue("ConferenceSid")
 	if !wire.ValidSID("CF", sid) {
@@ -226,7 +226,7 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 	id := resourceSid(r)
 	var u sim.ParticipantUpdate
 	if form.Has("Muted") {
-		// "Any other value is treated as false" (twilio-model.md §3.5).
+		// "Any other value is treated as false" (https://www.twilio.com/docs/voice/api/conference-participant-resource).
 		u.Muted = wire.Ptr(strings.EqualFold(strings.TrimSpace(form.Get("Muted")), "true"))
 	}
 	if err := optionalBools(form, []optionalBool{{"Hold", &u.Hold}, {"BeepOnExit", &u.BeepOnExit}, {"EndConferenceOnExit", &u.EndConferenceOnExit}, {"Coaching", &u.Coaching}}); err != nil {

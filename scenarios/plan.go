@@ -2,90 +2,218 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"reflect"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/cucumber/godog"
-	"github.com/holdlab/holdlab/features"
 )
+
+// ErrInput marks a configuration that names something that does not exist
+// or selects nothing: an unknown strategy or feature file, a line where no
+// scenario starts, a malformed tag expression or shard, or a selection
+// that matches no scenario. Run and Plan return such errors before running
+// anything; their message says what was asked and what exists.
+var ErrInput = errors.New("invalid input")
+
+// inputError is an error of the input, matched by errors.Is(err, ErrInput).
+type inputError struct{ msg string }
+
+func (e inputError) Error() string        { return e.msg }
+func (e inputError) Is(target error) bool { return target == ErrInput }
+
+func inputErrorf(format string, args ...any) error {
+	return inputError{fmt.Sprintf(format, args...)}
+}
 
 // PlannedRun is one scenario run a Run would do.
 type PlannedRun struct {
 	Run      string // strategy name, or Platform
 	Feature  string
+	Line     int // the scenario's line; for an outline, its example row's
 	Scenario string
 	Steps    []string
 	// FakeOnly: tagged @fake-only, so not run on another target.
 	FakeOnly bool
 }
 
-// Plan lists the scenario runs cfg selects, with their steps, without
-// running any: the same features, tags and strategies as Run, through
-// godog, with every step a no-op.
+// Plan lists the scenario runs cfg selects (features, lines, tags,
+// strategies and shard, as Run selects them), with their steps, without
+// running any.
 func Plan(ctx context.Context, cfg Config) ([]PlannedRun, error) {
-	if cfg.Strategies == nil {
-		cfg.Strategies = Builtin()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	if cfg.FS == nil {
-		cfg.FS = features.FS
-	}
-	if len(cfg.Paths) == 0 {
-		cfg.Paths = []string{"."}
-	}
-	cfg.Format = "progress"
-	runs, err := selectRuns(cfg)
+	sel, err := selectScenarios(cfg.withDefaults())
 	if err != nil {
 		return nil, err
 	}
-	var (
-		mu  sync.Mutex
-		out []PlannedRun
-	)
-	for _, run := range runs {
-		runSuite(ctx, cfg, run, io.Discard, func(sc *godog.ScenarioContext) {
-			var p *PlannedRun
-			sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-				p = &PlannedRun{Run: run, Feature: featureName(s.Uri), Scenario: s.Name}
-				for _, t := range s.Tags {
-					if t.Name == FakeOnlyTag {
-						p.FakeOnly = true
-					}
-				}
-				return ctx, nil
-			})
-			sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
-				p.Steps = append(p.Steps, st.Text)
-				return ctx, nil
-			})
-			sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
-				mu.Lock()
-				defer mu.Unlock()
-				out = append(out, *p)
-				return ctx, nil
-			})
-			w := &world{}
-			w.register(func(pattern string, fn any) { sc.Step(stepRegexp(pattern), noop(fn)) })
-		})
+	out := make([]PlannedRun, 0, len(sel))
+	for _, s := range sel {
+		p := PlannedRun{Run: s.run, Feature: s.sc.Feature, Line: s.sc.Line, Scenario: s.sc.Name, FakeOnly: slices.Contains(s.sc.Tags, FakeOnlyTag)}
+		for _, st := range s.sc.Steps {
+			p.Steps = append(p.Steps, st.Text)
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }
 
-// noop returns a function of fn's type that does nothing and succeeds.
-func noop(fn any) any {
-	t := reflect.TypeOf(fn)
-	return reflect.MakeFunc(t, func([]reflect.Value) []reflect.Value {
-		out := make([]reflect.Value, t.NumOut())
-		for i := range out {
-			out[i] = reflect.Zero(t.Out(i))
+// Shard picks one of Count disjoint slices of a run's scenario runs
+// (Index from 1 to Count). The slices together are the whole selection,
+// and their sizes differ by at most one. The zero Shard is everything.
+type Shard struct{ Index, Count int }
+
+// ParseShard reads "I/N", e.g. "2/4".
+func ParseShard(s string) (Shard, error) {
+	i, n, ok := strings.Cut(s, "/")
+	si, err1 := strconv.Atoi(strings.TrimSpace(i))
+	sn, err2 := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err1 != nil || err2 != nil || sn < 1 || si < 1 || si > sn {
+		return Shard{}, inputErrorf("bad shard %q: want I/N with 1 <= I <= N, e.g. 2/4", s)
+	}
+	return Shard{Index: si, Count: sn}, nil
+}
+
+// String renders the shard as "I/N".
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// takes reports whether the k-th scenario run of the selection (from 0)
+// is in the shard: round robin, so each strategy's runs spread over all
+// shards and the slices' sizes differ by at most one.
+func (s Shard) takes(k int) bool { return s.Count <= 1 || k%s.Count == s.Index-1 }
+
+// selectRuns lists the runs of a configuration: the platform, then the
+// strategies by name, restricted to cfg.Only.
+func selectRuns(cfg Config) ([]string, error) {
+	names := make([]string, 0, len(cfg.Strategies))
+	for name := range cfg.Strategies {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	runs := append([]string{Platform}, names...)
+	if len(cfg.Only) == 0 {
+		return runs, nil
+	}
+	keep := map[string]bool{Platform: true}
+	var unknown []string
+	for _, n := range cfg.Only {
+		n = strings.TrimSpace(n)
+		if _, ok := cfg.Strategies[n]; !ok && n != Platform {
+			unknown = append(unknown, strconv.Quote(n))
 		}
-		return out
-	}).Interface()
+		keep[n] = true
+	}
+	if len(unknown) > 0 {
+		what := "strategy"
+		if len(unknown) > 1 {
+			what = "strategies"
+		}
+		return nil, inputErrorf("unknown %s %s; the strategies are: %s (and %s, the strategy-independent features)",
+			what, strings.Join(unknown, ", "), strings.Join(names, ", "), Platform)
+	}
+	var kept []string
+	for _, r := range runs {
+		if keep[r] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
+}
+
+// PlatformTag marks the features that use no strategy: they run once, as
+// the Platform run.
+const PlatformTag = "@platform"
+
+// selectScenarios lists the scenario runs cfg selects, in the order Run
+// runs them: the platform's, then each strategy's by name; within a run,
+// by feature file and line. cfg.Shard then keeps its slice.
+func selectScenarios(cfg Config) ([]planned, error) {
+	runs, err := selectRuns(cfg)
+	if err != nil {
+		return nil, err
+	}
+	expr, err := parseTagExpr(cfg.Tags)
+	if err != nil {
+		return nil, err
+	}
+	docs, picks, err := selectFeatures(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var sel []planned
+	untagged := 0 // what the selection would be without cfg.Tags
+	for _, run := range runs {
+		for _, fd := range docs {
+			pk := picks[fd.path]
+			for _, sc := range fd.scenarios {
+				if !pk.all && !pk.lines[sc.ScenLine] && !pk.lines[sc.Line] {
+					continue
+				}
+				if slices.Contains(sc.Tags, PlatformTag) != (run == Platform) {
+					continue
+				}
+				untagged++
+				if expr.match(sc.Tags) {
+					sel = append(sel, planned{run, sc})
+				}
+			}
+		}
+	}
+	if len(sel) == 0 {
+		return nil, noMatch(cfg, runs, docs, untagged)
+	}
+	if cfg.Shard.Count > 1 {
+		if _, err := ParseShard(cfg.Shard.String()); err != nil {
+			return nil, err
+		}
+		var slice []planned
+		for k, p := range sel {
+			if cfg.Shard.takes(k) {
+				slice = append(slice, p)
+			}
+		}
+		if len(slice) == 0 {
+			return nil, inputErrorf("shard %s is empty: the selection has %d scenario runs, fewer than %d shards", cfg.Shard, len(sel), cfg.Shard.Count)
+		}
+		sel = slice
+	}
+	return sel, nil
+}
+
+// noMatch explains an empty selection: what was asked, and what exists.
+func noMatch(cfg Config, runs []string, docs []*featureDoc, untagged int) error {
+	var files []string
+	tags := map[string]bool{}
+	for _, fd := range docs {
+		files = append(files, fd.path)
+		for _, sc := range fd.scenarios {
+			for _, t := range sc.Tags {
+				tags[t] = true
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("no scenario matched")
+	if cfg.Tags != "" {
+		fmt.Fprintf(&b, " the tags %q", cfg.Tags)
+	}
+	fmt.Fprintf(&b, " in %s, run as %s", strings.Join(files, ", "), strings.Join(runs, ", "))
+	switch {
+	case cfg.Tags != "" && untagged > 0:
+		names := make([]string, 0, len(tags))
+		for t := range tags {
+			names = append(names, t)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(&b, " (%d scenario runs without the tags); the tags of these features are: %s", untagged, strings.Join(names, ", "))
+	case untagged == 0:
+		fmt.Fprintf(&b, "; %s features run only as %s, the others only against a strategy", PlatformTag, Platform)
+	}
+	return inputError{b.String()}
 }
 
 // Estimate is what a run on Twilio is expected to take: wall time, call

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cucumber/godog"
 	"github.com/holdlab/holdlab/features"
@@ -38,20 +39,30 @@ type Config struct {
 	// means all.
 	Only []string
 	// Tags is a godog tag expression, e.g. "@pitfall-parent-redirect" or
-	// "~@slow".
+	// "~@slow": tags joined by "," (or) and "&&" (and), "~" for not.
 	Tags string
 	// FS holds the feature files. Default: the embedded features.FS.
 	FS fs.FS
-	// Paths are feature files or folders within FS. Default: all.
+	// FeatureRoot is where FS's files are, relative to the project's root:
+	// the reports name a feature file by it ("features/hold.feature").
+	// Default "features" for the embedded features, "" for another FS.
+	FeatureRoot string
+	// Paths are feature files or folders within FS, a file possibly with
+	// the line of one scenario or example row ("hold.feature:13"). Default:
+	// all.
 	Paths []string
-	// Format is a godog formatter: pretty, progress, junit, cucumber, …
-	// Default progress.
+	// Shard, when its Count is above one, runs only that slice of the
+	// selected scenario runs.
+	Shard Shard
+	// Format is a godog formatter for people, pretty or progress, written
+	// to Output as the scenarios run; "" for none. holdlab's own reports
+	// (JUnit, cucumber JSON, GitHub) are written from the Report.
 	Format string
 	// Output receives the formatter's output. Default io.Discard.
-	// OutputFor, when set, gives each run its own writer (a JUnit or
-	// cucumber document per strategy).
-	Output    io.Writer
-	OutputFor func(run string) (io.Writer, error)
+	Output io.Writer
+	// OnResult, when set, is called as each scenario run ends, with how
+	// many have ended and how many were selected.
+	OnResult func(r Result, done, total int)
 	// Target is what the scenarios run against. Default: FakeTarget().
 	Target Target
 	// RecordDir, when set, receives the observable story of every scenario
@@ -61,6 +72,29 @@ type Config struct {
 	// timeline): an HTML page with an SVG timeline, and a Mermaid sequence
 	// diagram.
 	TimelineDir string
+}
+
+// withDefaults fills what cfg leaves out.
+func (cfg Config) withDefaults() Config {
+	if cfg.Strategies == nil {
+		cfg.Strategies = Builtin()
+	}
+	if cfg.FS == nil {
+		cfg.FS = features.FS
+		if cfg.FeatureRoot == "" {
+			cfg.FeatureRoot = "features"
+		}
+	}
+	if len(cfg.Paths) == 0 {
+		cfg.Paths = []string{"."}
+	}
+	if cfg.Target == nil {
+		cfg.Target = FakeTarget()
+	}
+	if cfg.Output == nil {
+		cfg.Output = io.Discard
+	}
+	return cfg
 }
 
 // Status is a scenario's outcome in a run.
@@ -84,19 +118,67 @@ const (
 
 // Result is one scenario run against one strategy.
 type Result struct {
-	Run      string // strategy name, or Platform
-	Feature  string // feature file
-	Scenario string
-	Status   Status
-	Err      error
-	Pitfall  string // for expected failures: the pitfall it shows
+	Run         string // strategy name, or Platform
+	Feature     string // feature file, within Config.FS
+	FeatureName string // the feature's title
+	Scenario    string
+	Keyword     string // "Scenario", "Scenario Outline", …
+	Line        int    // the scenario's line; for an outline, its example row's
+	Tags        []string
+	Status      Status
+	Err         error  // why it failed, or failed as expected
+	Pitfall     string // for expected failures: the pitfall it shows
 	// NotObserved lists the steps the target could not observe, and why.
 	NotObserved []string
+	Steps       []StepResult
+	Duration    time.Duration
+}
+
+// StepStatus is a step's outcome.
+type StepStatus string
+
+// Step outcomes: godog's, and two of holdlab's.
+const (
+	StepPassed    StepStatus = "passed"
+	StepFailed    StepStatus = "failed"
+	StepSkipped   StepStatus = "skipped"
+	StepUndefined StepStatus = "undefined"
+	StepPending   StepStatus = "pending"
+	StepAmbiguous StepStatus = "ambiguous"
+	// StepExpectedFailure is the step where an expected failure happened.
+	StepExpectedFailure StepStatus = "expected failure"
+	// StepNotObservable is a step the target could not check.
+	StepNotObservable StepStatus = "not observable"
+)
+
+// StepResult is one step of a scenario run (background steps first).
+type StepResult struct {
+	Keyword  string // "Given ", "When ", …
+	Text     string
+	Line     int
+	Status   StepStatus
+	Error    string // why it failed, was expected to, or was not observable
+	Duration time.Duration
+}
+
+// FailedStep returns the step that failed (or failed as expected, or
+// could not be observed), if any.
+func (r Result) FailedStep() (StepResult, bool) {
+	for _, s := range r.Steps {
+		switch s.Status {
+		case StepFailed, StepUndefined, StepPending, StepAmbiguous, StepExpectedFailure:
+			return s, true
+		}
+	}
+	return StepResult{}, false
 }
 
 // Report is every result of a Run.
 type Report struct {
 	Results []Result
+	// Root is Config.FeatureRoot: the reports name feature files by
+	// Root/Feature.
+	Root string
 }
 
 // OK reports whether the run had no unexpected result.
@@ -110,38 +192,35 @@ func (r Report) OK() bool {
 }
 
 // Run runs the features: the @platform features once, the others once per
-// strategy. Strict: an undefined or pending step fails its scenario.
+// strategy. Strict: an undefined or pending step fails its scenario. A
+// configuration that names what does not exist, or selects nothing, is an
+// error wrapping ErrInput, before anything runs.
 func Run(ctx context.Context, cfg Config) (Report, error) {
-	if cfg.Strategies == nil {
-		cfg.Strategies = Builtin()
-	}
-	if cfg.FS == nil {
-		cfg.FS = features.FS
-	}
-	if cfg.Format == "" {
-		cfg.Format = "progress"
-	}
-	if len(cfg.Paths) == 0 {
-		cfg.Paths = []string{"."}
-	}
-	if cfg.Target == nil {
-		cfg.Target = FakeTarget()
-	}
-	runs, err := selectRuns(cfg)
+	cfg = cfg.withDefaults()
+	rep := Report{Root: cfg.FeatureRoot}
+	sel, err := selectScenarios(cfg)
 	if err != nil {
-		return Report{}, err
+		return rep, err
 	}
-	var rep Report
+	var runs []string
+	byRun := map[string][]*scenarioDoc{}
+	for _, p := range sel {
+		if byRun[p.run] == nil {
+			runs = append(runs, p.run)
+		}
+		byRun[p.run] = append(byRun[p.run], p.sc)
+	}
+	prog := &progress{total: len(sel), on: cfg.OnResult}
 	files := &storyFiles{taken: map[string]bool{}}
 	for _, run := range runs {
 		if err := ctx.Err(); err != nil {
-			return rep, err
+			break
 		}
-		res, err := runOne(ctx, cfg, run, files)
+		res, err := runOne(ctx, cfg, run, byRun[run], files, prog)
+		rep.Results = append(rep.Results, res...)
 		if err != nil {
 			return rep, fmt.Errorf("run %s: %w", run, err)
 		}
-		rep.Results = append(rep.Results, res...)
 	}
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("interrupted: %w", err)
@@ -149,80 +228,63 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	return rep, nil
 }
 
-// selectRuns lists the runs of a configuration: the platform, then the
-// strategies by name, restricted to cfg.Only.
-func selectRuns(cfg Config) ([]string, error) {
-	runs := []string{Platform}
-	for name := range cfg.Strategies {
-		runs = append(runs, name)
-	}
-	sort.Strings(runs[1:])
-	if len(cfg.Only) > 0 {
-		keep := map[string]bool{Platform: true}
-		for _, n := range cfg.Only {
-			if _, ok := cfg.Strategies[n]; !ok && n != Platform {
-				return nil, fmt.Errorf("unknown strategy %q", n)
-			}
-			keep[n] = true
-		}
-		var kept []string
-		for _, r := range runs {
-			if keep[r] {
-				kept = append(kept, r)
-			}
-		}
-		runs = kept
-	}
-	return runs, nil
+// progress counts the scenario runs that ended, for Config.OnResult.
+type progress struct {
+	mu    sync.Mutex
+	done  int
+	total int
+	on    func(Result, int, int)
 }
 
-// runOne runs the features that apply to one strategy (or the platform).
-func runOne(ctx context.Context, cfg Config, run string, files *storyFiles) ([]Result, error) {
-	out := cfg.Output
-	if cfg.OutputFor != nil {
-		w, err := cfg.OutputFor(run)
-		if err != nil {
-			return nil, err
+func (p *progress) ended(r Result) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if p.on != nil {
+		p.on(r, p.done, p.total)
+	}
+}
+
+// runOne runs the selected scenarios of one strategy (or the platform).
+func runOne(ctx context.Context, cfg Config, run string, scs []*scenarioDoc, files *storyFiles, prog *progress) ([]Result, error) {
+	// godog picks scenarios by line; an outline's example rows that are
+	// not selected are skipped when they start.
+	selected := map[scenarioKey]*scenarioDoc{}
+	var paths []string
+	for _, sc := range scs {
+		selected[scenarioKey{sc.Feature, sc.Line}] = sc
+		if p := fmt.Sprintf("%s:%d", sc.Feature, sc.ScenLine); !slices.Contains(paths, p) {
+			paths = append(paths, p)
 		}
-		out = w
 	}
-	if out == nil {
-		out = io.Discard
-	}
+	loc, name, done := newLocator(run)
+	defer done()
 	var (
 		mu      sync.Mutex
-		results []Result
+		results []*Result
 	)
 	factory := cfg.Strategies[run]
-	runSuite(ctx, cfg, run, out, func(sc *godog.ScenarioContext) {
-		initScenario(sc, cfg, run, factory, files, func(r Result) {
-			mu.Lock()
-			defer mu.Unlock()
-			results = append(results, r)
-		})
-	})
-	return results, nil
-}
-
-// runSuite runs godog on the features that apply to one run, with the
-// given scenario initializer.
-func runSuite(ctx context.Context, cfg Config, run string, out io.Writer, init func(*godog.ScenarioContext)) {
-	tags := "~@platform"
-	if run == Platform {
-		tags = "@platform"
-	}
-	if cfg.Tags != "" {
-		tags += " && " + cfg.Tags
+	format := locatorFormat
+	if cfg.Format != "" {
+		format = cfg.Format + "," + locatorFormat
 	}
 	suite := godog.TestSuite{
-		Name:                run,
-		ScenarioInitializer: init,
+		Name: name,
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			initScenario(sc, cfg, run, factory, files, func(id string) *scenarioDoc {
+				return selected[loc.key(id)]
+			}, func(r *Result) {
+				mu.Lock()
+				results = append(results, r)
+				mu.Unlock()
+				prog.ended(*r)
+			})
+		},
 		Options: &godog.Options{
-			Format:         cfg.Format,
-			Output:         out,
-			Paths:          cfg.Paths,
+			Format:         format,
+			Output:         cfg.Output,
+			Paths:          paths,
 			FS:             cfg.FS,
-			Tags:           tags,
 			Strict:         true,
 			NoColors:       true,
 			DefaultContext: ctx,
@@ -230,7 +292,25 @@ func runSuite(ctx context.Context, cfg Config, run string, out io.Writer, init f
 	}
 	// godog's own status counts expected failures as skipped steps; the
 	// verdict is ours, from the results.
-	_ = suite.Run()
+	if st := suite.Run(); st == 2 {
+		return nil, errors.New("godog could not run the features (see its message above)")
+	}
+	out := make([]Result, len(results))
+	ran := map[scenarioKey]bool{}
+	for i, r := range results {
+		out[i] = *r
+		ran[scenarioKey{r.Feature, r.Line}] = true
+	}
+	if ctx.Err() == nil && len(out) < len(scs) {
+		var missing []string
+		for _, sc := range scs {
+			if !ran[scenarioKey{sc.Feature, sc.Line}] {
+				missing = append(missing, fmt.Sprintf("%s:%d", sc.Feature, sc.Line))
+			}
+		}
+		return out, fmt.Errorf("%d selected scenarios did not run (a scenario without steps?): %s", len(missing), strings.Join(missing, ", "))
+	}
+	return out, nil
 }
 
 // FakeOnlyTag marks a scenario that only means something on the fake (it
@@ -239,13 +319,37 @@ func runSuite(ctx context.Context, cfg Config, run string, out io.Writer, init f
 const FakeOnlyTag = "@fake-only"
 
 // initScenario wires one scenario: a fresh world, the steps, the
-// bookkeeping of expected failures and of steps the target cannot observe,
-// and the scenario's story. godog calls it once per scenario.
-func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Factory, files *storyFiles, record func(Result)) {
+// bookkeeping of expected failures, of steps the target cannot observe and
+// of each step's outcome, and the scenario's story. godog calls it once per
+// scenario. lookup finds a scenario of the selection by godog's pickle id
+// (nil: not selected, skipped and not reported).
+func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Factory, files *storyFiles, lookup func(id string) *scenarioDoc, record func(*Result)) {
 	w := &world{ctx: context.Background()}
-	var xfail, pitfall string
+	var (
+		xfail, pitfall string
+		doc            *scenarioDoc
+		steps          []StepResult
+		stepIndex      map[string]int // pickle step id -> index in steps
+		started        time.Time
+		stepStarted    time.Time
+		notObserved    int // len(w.notObserved) when the step began
+		xfailStep      = -1
+	)
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
 		w.ctx = ctx
+		started = time.Now()
+		if doc = lookup(s.Id); doc == nil {
+			return ctx, godog.ErrSkip
+		}
+		stepIndex = map[string]int{}
+		steps = make([]StepResult, len(s.Steps))
+		for i, st := range s.Steps {
+			stepIndex[st.Id] = i
+			steps[i] = StepResult{Text: st.Text, Status: StepSkipped}
+			if i < len(doc.Steps) {
+				steps[i].Keyword, steps[i].Line = doc.Steps[i].Keyword, doc.Steps[i].Line
+			}
+		}
 		fakeOnly := false
 		for _, t := range s.Tags {
 			switch {
@@ -274,18 +378,52 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 		w.mu.Lock()
 		w.step = st.Text
 		rec := w.rec
+		notObserved = len(w.notObserved)
 		w.mu.Unlock()
+		stepStarted = time.Now()
 		if rec != nil {
 			rec.Step(st.Text)
 		}
 		return ctx, nil
 	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		i, ok := stepIndex[st.Id]
+		if doc == nil || !ok {
+			return ctx, nil
+		}
+		s := &steps[i]
+		s.Status, s.Duration = stepStatus(status), time.Since(stepStarted)
+		switch {
+		case s.Status == StepUndefined:
+			s.Error = "no step definition matches this text"
+		case err != nil && !errors.Is(err, godog.ErrSkip):
+			s.Error = err.Error()
+		}
+		w.mu.Lock()
+		notes := w.notObserved[min(notObserved, len(w.notObserved)):]
+		w.mu.Unlock()
+		switch {
+		case xfailStep < 0 && w.xfailNote != "" && errors.Is(err, godog.ErrSkip):
+			xfailStep = i
+			s.Status, s.Error = StepExpectedFailure, w.xfailNote
+		case len(notes) > 0:
+			s.Status, s.Error = StepNotObservable, strings.Join(notes, "; ")
+		}
+		return ctx, nil
+	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
+		if doc == nil {
+			return ctx, nil // not selected
+		}
 		if w.be == nil && w.ctx.Err() != nil {
 			// Interrupted before it began: not run, not a result.
 			return ctx, nil
 		}
-		r := Result{Run: run, Feature: featureName(s.Uri), Scenario: s.Name, Err: err, NotObserved: w.notObserved}
+		r := &Result{
+			Run: run, Feature: doc.Feature, FeatureName: doc.FeatureName, Scenario: s.Name,
+			Keyword: doc.Keyword, Line: doc.Line, Tags: doc.Tags,
+			Err: err, NotObserved: w.notObserved, Steps: steps,
+		}
 		failed := err != nil && !errors.Is(err, godog.ErrSkip)
 		switch {
 		case w.xfailNote != "":
@@ -305,13 +443,14 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 			r.Status = Passed
 		}
 		if w.be != nil {
-			if serr := files.write(cfg, w, r); serr != nil && r.Status != Failed {
+			if serr := files.write(cfg, w, *r); serr != nil && r.Status != Failed {
 				r.Status, r.Err = Failed, serr
 			}
 		}
 		if cerr := w.close(); cerr != nil && r.Status != Failed {
 			r.Status, r.Err = Failed, fmt.Errorf("end the scenario: %w", cerr)
 		}
+		r.Duration = time.Since(started)
 		record(r)
 		return ctx, nil
 	})
@@ -324,17 +463,25 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 	})
 }
 
-// featureName is a feature file's name without the line a path may pick
-// ("hold.feature:13" -> "hold.feature").
-func featureName(uri string) string {
-	if i := strings.LastIndex(uri, ":"); i > 0 && strings.Trim(uri[i+1:], "0123456789") == "" && i+1 < len(uri) {
-		return uri[:i]
+// stepStatus is godog's step status as holdlab's.
+func stepStatus(s godog.StepResultStatus) StepStatus {
+	switch s {
+	case godog.StepPassed:
+		return StepPassed
+	case godog.StepFailed:
+		return StepFailed
+	case godog.StepUndefined:
+		return StepUndefined
+	case godog.StepPending:
+		return StepPending
+	case godog.StepAmbiguous:
+		return StepAmbiguous
 	}
-	return uri
+	return StepSkipped
 }
 
 // pitfalls explains each @pitfall tag in a sentence.
 var pitfalls = map[string]string{
-	"parent-redirect": "redirecting the parent leg of a <Dial> makes Twilio hang up the child (twilio-model.md §1.3, pitfall 1)",
+	"parent-redirect": "redirecting the parent leg of a <Dial> makes Twilio hang up the child (https://www.twilio.com/docs/voice/twiml/dial)",
 	"child-redirect":  "redirecting the child leg ends the parent's <Dial>; with no action and no next verb the parent hangs up",
 }

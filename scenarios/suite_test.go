@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"os"
 	"strings"
 	"testing"
 )
@@ -66,5 +68,46 @@ func TestRedirectStrategyFailsOnlyAsExpected(t *testing.T) {
 	}
 	if c[Failed] != 0 || c[UnexpectedPass] != 0 {
 		t.Errorf("unexpected results: %v", c)
+	}
+}
+
+// Interrupted, a run stops between scenarios, reports what ran, and says
+// why it stopped.
+func TestRunInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	total := 0
+	rep, err := Run(ctx, Config{OnResult: func(_ Result, done, n int) {
+		total = n
+		if done == 3 {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want context.Canceled", err)
+	}
+	if len(rep.Results) != 3 || total != 56 {
+		t.Errorf("%d results of %d, want the 3 that ran before the interruption", len(rep.Results), total)
+	}
+	for _, r := range rep.Results {
+		if r.Status != Passed {
+			t.Errorf("%s / %s: %s %v", r.Run, r.Scenario, r.Status, r.Err)
+		}
+	}
+}
+
+// The README's "Bring your own strategy" shows example_strategy_test.go,
+// which compiles and passes, verbatim.
+func TestReadmeShowsTheStrategyExample(t *testing.T) {
+	example, err := os.ReadFile("example_strategy_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```go\n"+string(example)+"```\n") {
+		t.Error("README.md does not show scenarios/example_strategy_test.go verbatim in a ```go block")
 	}
 }

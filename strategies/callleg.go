@@ -17,8 +17,8 @@ import (
 // Which leg to move is the whole point. At any moment one party is the
 // "dialer": its call is blocked inside a <Dial> (at first the party whose
 // call came first; after an unhold, the party that dialed the queue). The
-// other party's leg hangs off that Dial. Twilio's rules (twilio-model.md
-// §1.3):
+// other party's leg hangs off that Dial. Twilio's rules
+// (https://www.twilio.com/docs/voice/twiml/dial):
 //
 //   - Redirect the dialer's leg and Twilio hangs up the other leg. So the
 //     dialer is never redirected while bridged.

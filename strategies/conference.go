@@ -77,8 +77,8 @@ func (s *Conference) join(first string, who Party) []twiml.Element {
 			EndConferenceOnExit:    "true",
 			ParticipantLabel:       string(who),
 			// Only the first participant's callback settings count
-			// (twilio-model.md pitfall 9), so every participant asks for
-			// the same events.
+			// (https://www.twilio.com/docs/voice/twiml/conference), so every
+			// participant asks for the same events.
 			StatusCallbackEvent: "start end join leave hold",
 			Beep:                "false",
 		}},

@@ -16,7 +16,7 @@ import (
 // It looks right and is wrong. The parties are the two legs of a <Dial>
 // with no action. Redirecting the parent leg makes Twilio hang up the
 // child; redirecting the child ends the parent's <Dial>, and a parent with
-// no action and no next verb hangs up (twilio-model.md §1.3, pitfall 1).
+// no action and no next verb hangs up (https://www.twilio.com/docs/voice/twiml/dial).
 // Either way one party is dropped. The suite declares the scenarios this
 // strategy fails, and why.
 type Redirect struct {

@@ -29,7 +29,7 @@ func (t *targetFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&c.AuthToken, "auth-token", os.Getenv("TWILIO_AUTH_TOKEN"), "auth token (default $TWILIO_AUTH_TOKEN)")
 	fl.StringVar(&c.APIKey, "api-key", os.Getenv("TWILIO_API_KEY"), "API key SID, instead of the auth token (default $TWILIO_API_KEY)")
 	fl.StringVar(&c.APISecret, "api-secret", os.Getenv("TWILIO_API_SECRET"), "API key secret (default $TWILIO_API_SECRET)")
-	fl.StringVar(&c.APIBase, "api-base", "", "send the REST requests here instead of https://api.twilio.com (e.g. a `holdlab serve`)")
+	fl.StringVar(&c.APIBase, "api-base", "", "send the REST requests here instead of https://api.twilio.com (e.g. a holdlab serve)")
 	fl.StringVar(&c.PublicURL, "public-url", "", "public URL at which Twilio reaches --listen (your tunnel, e.g. https://abc.ngrok.app)")
 	fl.StringVar(&c.Listen, "listen", "127.0.0.1:8089", "local address holdlab serves the webhooks on")
 	fl.StringVar(&c.Cast.Support, "support-number", "", "the account's number customers call (E.164)")
@@ -83,6 +83,9 @@ func planTwilio(ctx context.Context, out io.Writer, tf *targetFlags, cfg scenari
 	return nil
 }
 
+// errNeedYes: --target twilio printed its plan, and placed no call.
+var errNeedYes = errors.New("nothing was called: add --yes to go ahead")
+
 // openTwilio prints the plan, asks for --yes, and opens the target. The
 // returned close function hangs up what is live and restores the numbers;
 // it must run whatever happens, with a context that is not canceled.
@@ -91,7 +94,7 @@ func openTwilio(ctx context.Context, out io.Writer, tf *targetFlags, cfg scenari
 		return nil, nil, err
 	}
 	if !tf.yes {
-		return nil, nil, errors.New("nothing was called: add --yes to go ahead")
+		return nil, nil, errNeedYes
 	}
 	tc := tf.cfg
 	tc.Logger = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))

@@ -15,7 +15,7 @@ import (
 // ConferenceStatus is a Conference resource's status.
 type ConferenceStatus string
 
-// Twilio's conference statuses (twilio-model.md §3.3).
+// Twilio's conference statuses (https://www.twilio.com/docs/voice/api/conference-resource).
 const (
 	// ConferenceInit: created, waiting for enough participants to start.
 	ConferenceInit ConferenceStatus = "init"
@@ -25,7 +25,7 @@ const (
 	ConferenceCompleted ConferenceStatus = "completed"
 )
 
-// Twilio's ReasonConferenceEnded values (twilio-model.md §3.2).
+// Twilio's ReasonConferenceEnded values (https://www.twilio.com/docs/voice/twiml/conference).
 const (
 	EndedViaAPI             = "conference-ended-via-api"
 	EndedLastKicked         = "last-participant-kicked"
@@ -65,7 +65,7 @@ type Conference struct {
 }
 
 // ParticipantStatus is a Participant resource's status. Note "complete",
-// not "completed" (twilio-model.md §3.4).
+// not "completed" (https://www.twilio.com/docs/voice/api/conference-participant-resource).
 type ParticipantStatus string
 
 // Twilio's participant statuses.
@@ -389,7 +389,7 @@ func (e *Engine) joinConference(pt *Participant) {
 }
 
 // canStart is Twilio's start rule: at least two participants, one of them
-// with startConferenceOnEnter (twilio-model.md §3.1).
+// with startConferenceOnEnter (https://www.twilio.com/docs/voice/twiml/conference).
 func canStart(cf *Conference) bool {
 	ps := cf.connected()
 	if len(ps) < 2 {
@@ -1235,7 +1235,7 @@ func (e *Engine) announceParticipant(pt *Participant, rawURL, method string) {
 }
 
 // KickParticipant removes a participant (DELETE). Its <Dial> completes; a
-// participant added by REST is hung up (twilio-model.md §3.7, INFERRED).
+// participant added by REST is hung up (INFERRED; https://www.twilio.com/docs/voice/api/conference-participant-resource).
 func (e *Engine) KickParticipant(confSid, callSidOrLabel string) error {
 	pt, err := e.Participant(confSid, callSidOrLabel)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 // dialState is one running <Dial>: the parent blocked in it, the child legs
 // it rings, and the bridge once one of them answers. The parent's
-// interpreter resumes when it ends (see twilio-model.md §1.2, §1.3).
+// interpreter resumes when it ends (https://www.twilio.com/docs/voice/twiml/dial).
 type dialState struct {
 	parent   *Call
 	verb     *twiml.Dial
@@ -268,7 +268,7 @@ func (e *Engine) release(d *dialState) {
 
 // parentGone: the parent hung up (or was hung up) while in its Dial. Every
 // child is hung up; the action URL is still requested, and its answer
-// ignored. (INFERRED from practitioner reports: twilio-model.md §1.3 c2.)
+// ignored. (INFERRED from practitioner reports.)
 func (e *Engine) parentGone(d *dialState) {
 	if d.done {
 		return
@@ -353,7 +353,7 @@ func (e *Engine) childRedirected(ch *Call) {
 }
 
 // parentRedirected: a REST update gave a Dial's parent new TwiML. Twilio
-// hangs up the child (measured: twilio-model.md §1.3 b); the parent's action
+// hangs up the child (measured on real Twilio); the parent's action
 // URL is not requested (INFERRED).
 func (e *Engine) parentRedirected(c *Call) {
 	d := c.dialing

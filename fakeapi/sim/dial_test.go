@@ -54,7 +54,7 @@ func TestDialBridgesParentAndChild(t *testing.T) {
 	}
 }
 
-// The pitfalls of twilio-model.md §1.3 and §9.1, one row each.
+// The pitfalls of redirecting <Dial> legs (https://www.twilio.com/docs/voice/twiml/dial), one row each.
 func TestRedirectingDialLegs(t *testing.T) {
 	keepAlive := `<Response><Play loop="0">` + music + `</Play></Response>`
 	tests := []struct {

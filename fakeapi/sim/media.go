@@ -10,7 +10,7 @@ import (
 )
 
 // DefaultMusicURL is Twilio's default hold and wait music: the classical
-// bucket of its holdmusic twimlet (twilio-model.md §3.1). holdlab does not
+// bucket of its holdmusic twimlet (https://www.twilio.com/docs/voice/twiml/conference). holdlab does not
 // fetch it; a party that gets it hears it forever.
 const DefaultMusicURL = "https://twimlets.com/holdmusic?Bucket=com.twilio.music.classical"
 
@@ -329,7 +329,7 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 	switch r.kind {
 	case runConfWait, runHold:
 		// Twilio plays silence when wait or hold TwiML runs out
-		// (twilio-model.md §3.1, pitfall 6; for HoldUrl INFERRED).
+		// (https://www.twilio.com/docs/voice/twiml/conference; for HoldUrl INFERRED).
 		e.tracef(r.call, KindConf, "%s ran out of verbs: silence follows (Twilio does not loop it)", r.label(e))
 		r.hearing = silence(r.what + " ended")
 		r.touch()

@@ -10,7 +10,7 @@ import (
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
-// Queue limits (twilio-model.md §4).
+// Queue limits (https://www.twilio.com/docs/voice/api/queue-resource).
 const (
 	DefaultQueueMaxSize = 1000
 	MaxQueueMaxSize     = 5000
@@ -274,7 +274,7 @@ func (e *Engine) dialQueue(c *Call, p *program, d *twiml.Dial, n *twiml.Queue) b
 	q := e.queueByName(n.QueueName)
 	if q == nil {
 		// A queue that does not exist is an error status for the Dial
-		// (twilio-model.md §4.3; DialCallStatus=failed is INFERRED).
+		// (https://www.twilio.com/docs/voice/twiml/queue; DialCallStatus=failed is INFERRED).
 		e.traceCode(c, KindError, 0, "%s: there is no queue named %q", e.name(c), n.QueueName)
 		return e.followAction(c, p, d.Action, d.Method, url.Values{"DialCallStatus": {"failed"}, "DialBridged": {"false"}}, "dial action")
 	}
@@ -705,7 +705,7 @@ func (e *Engine) Member(queueSid, callSidOrFront string) (MemberInfo, error) {
 
 // DequeueMember takes a call out of the queue and makes it run the TwiML at
 // rawURL. Its <Enqueue> action is requested with QueueResult=redirected and
-// the answer ignored (INFERRED, twilio-model.md §4.4). It returns the member
+// the answer ignored (INFERRED; https://www.twilio.com/docs/voice/api/member-resource). It returns the member
 // as it was when dequeued.
 func (e *Engine) DequeueMember(queueSid, callSidOrFront, rawURL, method string) (MemberInfo, error) {
 	m, err := e.findMember(queueSid, callSidOrFront)

@@ -58,7 +58,7 @@ func (e *Engine) UpdateCall(sid string, p UpdateParams) (*Call, error) {
 
 // cancelCall applies Status=canceled: it ends only calls that are queued or
 // ringing. A <Dial> child that rings already counts as in progress for the
-// REST API, so it is left alone (twilio-model.md §1.3, pitfall 15).
+// REST API, so it is left alone (https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource).
 func (e *Engine) cancelCall(c *Call) {
 	switch {
 	case c.Answered():

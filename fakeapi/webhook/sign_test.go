@@ -11,7 +11,7 @@ import (
 )
 
 // Vectors from twilio-python's request validator tests
-// (/work/shared/twilio-model.md §5.2).
+// (https://www.twilio.com/docs/usage/security#validating-requests).
 func TestSignatureVectors(t *testing.T) {
 	params := url.Values{
 		"CallSid": {"CA1234567890ABCDE"},
