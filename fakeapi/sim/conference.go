@@ -147,18 +147,6 @@ func (p *Participant) Status() ParticipantStatus {
 	return ParticipantFailed
 }
 
-// leaveHow says how a leg leaves a conference, a queue or a queue bridge.
-type leaveHow int
-
-const (
-	leftHungUp     leaveHow = iota // the call ended
-	leftRedirected                 // the call got new TwiML through the REST API
-	leftKicked                     // DELETE .../Participants/{CallSid}
-	leftStar                       // hangupOnStar
-	leftTimeLimit                  // <Dial timeLimit>
-	leftConfEnded                  // its conference ended
-)
-
 // --- lookups ---
 
 // liveConference returns the conference named name that has not ended.
@@ -537,7 +525,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	}
 	if wasJoined {
 		pt.left = true
-		e.tracef(c, KindConf, "%s leaves conference %s (%s)", e.name(c), confName(cf), leaveText(how))
+		e.tracef(c, KindConf, "%s leaves conference %s (%s)", e.name(c), confName(cf), leaveText(inConference, how))
 		e.confEvent(cf, "participant-leave", pt, url.Values{"ReasonParticipantLeft": {why}, "ParticipantCallStatus": {string(callStatus)}})
 	} else {
 		pt.failed = true
@@ -576,24 +564,6 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	if wasJoined {
 		e.afterConference(pt, how, callStatus)
 	}
-}
-
-func leaveText(how leaveHow) string {
-	switch how {
-	case leftHungUp:
-		return "the call ended"
-	case leftRedirected:
-		return "its call was given new TwiML by REST, which removes it from the room"
-	case leftKicked:
-		return "kicked by REST"
-	case leftStar:
-		return "pressed * (hangupOnStar)"
-	case leftTimeLimit:
-		return "timeLimit"
-	case leftConfEnded:
-		return "the conference ended"
-	}
-	return "?"
 }
 
 // afterConference moves a leg on after it left a room: its <Dial> completes

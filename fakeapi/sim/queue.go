@@ -398,7 +398,7 @@ func (e *Engine) endQueueBridge(qb *queueBridge, by *Call, how leaveHow, st Stat
 	e.touch(dialer)
 	e.touch(caller)
 	dur := e.now.Sub(qb.since)
-	e.tracef(by, KindQueue, "the queue bridge of %s and %s ends: %s %s", e.name(dialer), e.name(caller), e.name(by), queueLeaveText(how))
+	e.tracef(by, KindQueue, "the queue bridge of %s and %s ends: %s %s", e.name(dialer), e.name(caller), e.name(by), leaveText(inQueueBridge, how))
 
 	// The dequeued caller's <Enqueue>.
 	result := "bridged"
@@ -442,108 +442,6 @@ func (e *Engine) endQueueBridge(qb *queueBridge, by *Call, how leaveHow, st Stat
 	default:
 		e.tracef(dialer, KindDial, "%s's <Dial><Queue> ends: DialCallStatus=completed", e.name(dialer))
 		e.resumeMain(dialer, qb.dprog, qb.dial.Action, qb.dial.Method, dparams, "dial action")
-	}
-}
-
-func queueLeaveText(how leaveHow) string {
-	switch how {
-	case leftHungUp:
-		return "hung up"
-	case leftRedirected:
-		return "was redirected by REST"
-	case leftStar:
-		return "pressed * (hangupOnStar)"
-	case leftTimeLimit:
-		return "reached the time limit"
-	}
-	return "left"
-}
-
-// --- a leg in a room: leaving, hearing, keys ---
-
-// leaveRooms takes c out of its conference, queue or queue bridge: because
-// it hung up (st: the status it ends with) or was redirected by REST.
-func (e *Engine) leaveRooms(c *Call, how leaveHow, st Status) {
-	if pt := c.part; pt != nil {
-		why := "participant_hung_up"
-		if how == leftRedirected {
-			// INFERRED: the reason Twilio gives for a participant whose call
-			// got new TwiML.
-			why = "participant_updated_via_api"
-			if !pt.joined {
-				// A participant still ringing runs the new TwiML when it
-				// answers, instead of joining.
-				c.answerer = func() { e.runAppURL(c, "url") }
-			}
-		}
-		e.leaveConference(pt, how, st, why)
-	}
-	if m := c.member; m != nil {
-		e.memberGone(m, how, st)
-	}
-	if w := c.qwait; w != nil {
-		e.waiterGone(w, how, st)
-	}
-	if qb := c.qbridge; qb != nil {
-		e.endQueueBridge(qb, c, how, st)
-	}
-}
-
-// inRoom reports whether c is in a conference, a queue or a queue bridge.
-func (c *Call) inRoom() bool {
-	return c.part != nil || c.member != nil || c.qwait != nil || c.qbridge != nil
-}
-
-// roomHearing is what c's party hears because of the room it is in; false
-// when it is in none.
-func (e *Engine) roomHearing(c *Call) (Hearing, bool) {
-	if pt := c.part; pt != nil && pt.joined {
-		return e.participantHearing(pt), true
-	}
-	if m := c.member; m != nil {
-		if m.wait.live() {
-			return m.wait.heard(), true
-		}
-		return silence("waiting in queue " + m.q.FriendlyName), true
-	}
-	if c.qwait != nil {
-		return ringback(), true
-	}
-	if qb := c.qbridge; qb != nil {
-		other := qb.caller
-		if c == qb.caller {
-			other = qb.dialer
-		}
-		switch {
-		case qb.bridged:
-			return party(other.Sid), true
-		case c == qb.dialer:
-			return ringback(), true
-		case qb.url.live():
-			return qb.url.heard(), true
-		}
-		return silence("connecting"), true
-	}
-	return Hearing{}, false
-}
-
-// roomKey handles a key pressed by a party in a room: a <Gather> in a
-// queue's waitUrl, or * with hangupOnStar.
-func (e *Engine) roomKey(c *Call, key string) {
-	if m := c.member; m != nil && m.wait != nil && m.wait.gather != nil {
-		e.gatherKey(m.wait.gather, key)
-		return
-	}
-	if key != "*" {
-		return
-	}
-	if pt := c.part; pt != nil && pt.joined && pt.dial != nil && pt.dial.HangupOnStar {
-		// INFERRED: ReasonParticipantLeft for leaving by *.
-		e.leaveConference(pt, leftStar, "", "participant_hung_up")
-		return
-	}
-	if qb := c.qbridge; qb != nil && c == qb.dialer && qb.bridged && qb.dial.HangupOnStar {
-		e.endQueueBridge(qb, c, leftStar, "")
 	}
 }
 
