@@ -475,3 +475,56 @@ func paramSummary(v url.Values) string {
 	}
 	return b.String()
 }
+
+// --- continuing a leg's own TwiML after a verb that blocked it ---
+
+// followAction continues c after a verb that ended at once: it requests the
+// action URL and returns false, or, with no action, returns true so that the
+// next verb runs.
+func (e *Engine) followAction(c *Call, prog *program, action, method string, params url.Values, purpose string) bool {
+	if action == "" {
+		return true
+	}
+	target, ok := e.resolve(c, prog, action)
+	if !ok {
+		return false
+	}
+	e.fetchTwiML(c, target, orPOST(method), params, modeMain, purpose, false)
+	return false
+}
+
+// resumeMain continues c's own program after the <Dial> or <Enqueue> it was
+// blocked in ended: its action URL, else the next verb.
+func (e *Engine) resumeMain(c *Call, prog *program, action, method string, params url.Values, purpose string) {
+	if !c.Live() {
+		e.actionCallback(c, prog, action, method, params, "", purpose+" (the caller is gone; the answer is ignored)")
+		return
+	}
+	c.wait = waitNone
+	c.prog = prog
+	e.touch(c)
+	if e.followAction(c, prog, action, method, params, purpose) {
+		e.run(c)
+	}
+}
+
+// actionCallback requests an action URL whose answer is ignored: the call
+// is gone or follows other TwiML. st, when set, is the call's status to
+// report.
+func (e *Engine) actionCallback(c *Call, prog *program, action, method string, extra url.Values, st Status, purpose string) {
+	if action == "" {
+		return
+	}
+	target, ok := e.resolveQuiet(prog, action)
+	if !ok {
+		return
+	}
+	params := e.callParams(c)
+	if st != "" {
+		params.Set("CallStatus", string(st))
+	}
+	for k, v := range extra {
+		params[k] = v
+	}
+	e.emit(EffectCallback, c, target, orPOST(method), params, purpose, nil)
+}
