@@ -194,8 +194,9 @@ func dialStatus(s Status) string {
 	return string(s)
 }
 
-// endDial ends the Dial and resumes the parent: its action URL, else the
-// next verb; with neither, the parent's document runs out and it hangs up.
+// endDial ends the Dial and resumes the parent through the interpreter's
+// resume path: its action URL, else the next verb; with neither, the
+// parent's document runs out and it hangs up.
 func (e *Engine) endDial(d *dialState, status string, ch *Call, bridged, withDuration bool) {
 	c := d.parent
 	duration := time.Duration(0)
@@ -204,20 +205,7 @@ func (e *Engine) endDial(d *dialState, status string, ch *Call, bridged, withDur
 	}
 	e.release(d)
 	e.tracef(c, KindDial, "%s's <Dial> ends: DialCallStatus=%s", e.name(c), status)
-	if c.Status.Terminal() {
-		return
-	}
-	c.wait = waitNone
-	e.touch(c)
-	if d.verb.Action == "" {
-		e.run(c)
-		return
-	}
-	target, ok := e.resolve(c, d.prog, d.verb.Action)
-	if !ok {
-		return
-	}
-	e.fetchTwiML(c, target, d.verb.Method, dialParams(status, ch, bridged, withDuration, duration), modeMain, "dial action", false)
+	e.resumeMain(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, withDuration, duration), "dial action")
 }
 
 func dialParams(status string, ch *Call, bridged, withDuration bool, duration time.Duration) url.Values {
@@ -238,32 +226,43 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// release takes every child out of the Dial, ending the ones still ringing,
-// and clears the bridge.
-func (e *Engine) release(d *dialState) {
+// dropChildren ends d for its parent and takes the children out of it:
+// every child it created when every is set (its parent is gone), else those
+// still in it. A child bridged with the parent is unbridged; one still live
+// ends canceled with ringing as the cause if it never answered, completed
+// with answered as the cause if it did (answered "": it goes on).
+func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string) {
 	d.done = true
 	d.limit.cancel()
 	c := d.parent
 	if c.dialing == d {
 		c.dialing = nil
 	}
+	c.peer = nil
 	for _, ch := range d.children {
-		if ch.inDial != d {
+		if ch.inDial != d && !every {
 			continue
 		}
 		ch.inDial = nil
 		if ch.peer == c {
-			ch.peer, c.peer = nil, nil
+			ch.peer = nil
 			e.touch(ch)
 		}
-		if ch.Live() && !ch.Answered() {
-			e.endCall(ch, StatusCanceled, "the <Dial> that rang it ended")
+		switch {
+		case !ch.Live():
+		case !ch.Answered():
+			e.endCall(ch, StatusCanceled, ringing)
+		case answered != "":
+			e.endCall(ch, StatusCompleted, answered)
 		}
 	}
-	if c.peer != nil && c.peer.inDial == nil {
-		c.peer = nil
-	}
-	e.touch(c)
+}
+
+// release ends the Dial for the parent, which goes on: children still
+// ringing are canceled, the bridge is undone.
+func (e *Engine) release(d *dialState) {
+	e.dropChildren(d, false, "", "the <Dial> that rang it ended")
+	e.touch(d.parent)
 }
 
 // parentGone: the parent hung up (or was hung up) while in its Dial. Every
@@ -277,38 +276,14 @@ func (e *Engine) parentGone(d *dialState) {
 	ch := d.answered
 	bridged := d.bridged
 	duration := e.now.Sub(d.since)
-	d.done = true
-	d.limit.cancel()
-	c.dialing = nil
-	c.peer = nil
-	for _, o := range d.children {
-		o.inDial = nil
-		o.peer = nil
-		if o.Live() {
-			if o.Answered() {
-				e.endCall(o, StatusCompleted, "its parent "+wire.Short(c.Sid)+" hung up")
-			} else {
-				e.endCall(o, StatusCanceled, "its parent "+wire.Short(c.Sid)+" hung up before it answered")
-			}
-		}
-	}
+	gone := "its parent " + wire.Short(c.Sid) + " hung up"
+	e.dropChildren(d, true, gone, gone+" before it answered")
 	status := "completed"
 	if ch == nil {
 		status = "canceled"
 	}
 	e.tracef(c, KindDial, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
-	if d.verb.Action == "" {
-		return
-	}
-	target, ok := e.resolveQuiet(d.prog, d.verb.Action)
-	if !ok {
-		return
-	}
-	params := e.callParams(c)
-	for k, v := range dialParams(status, ch, bridged, bridged, duration) {
-		params[k] = v
-	}
-	e.emit(EffectCallback, c, target, orPOST(d.verb.Method), params, "dial action (the caller is gone; the answer is ignored)", nil)
+	e.actionCallback(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, bridged, duration), "", "dial action (the caller is gone; the answer is ignored)")
 }
 
 // resolveQuiet resolves ref against p without side effects.
@@ -360,24 +335,7 @@ func (e *Engine) parentRedirected(c *Call) {
 	if d == nil || d.done {
 		return
 	}
-	d.done = true
-	d.limit.cancel()
-	c.dialing = nil
-	c.peer = nil
-	for _, ch := range d.children {
-		if ch.inDial != d {
-			continue
-		}
-		ch.inDial = nil
-		ch.peer = nil
-		if !ch.Live() {
-			continue
-		}
-		if ch.Answered() {
-			e.endCall(ch, StatusCompleted, "its parent "+wire.Short(c.Sid)+" was redirected by REST while bridged")
-		} else {
-			e.endCall(ch, StatusCanceled, "its parent "+wire.Short(c.Sid)+" was redirected by REST while it rang")
-		}
-	}
+	by := "its parent " + wire.Short(c.Sid) + " was redirected by REST"
+	e.dropChildren(d, false, by+" while bridged", by+" while it rang")
 	e.tracef(c, KindDial, "%s's <Dial> ends because %s was redirected by REST; its action URL is not requested", e.name(c), wire.Short(c.Sid))
 }
