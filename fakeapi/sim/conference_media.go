@@ -1,0 +1,82 @@
+package sim
+
+import "net/url"
+
+// What a conference plays besides its participants: wait music before it
+// starts, hold music to a held participant, announcements to everyone or to
+// one participant. Each is a mediaRunner (runner.go) on the leg.
+
+// startWait plays a participant's wait music while the conference has not
+// started: its waitUrl, silence for waitUrl="", else Twilio's default.
+func (e *Engine) startWait(pt *Participant) {
+	if pt.wait.live() {
+		return
+	}
+	r := e.newRunner(runConfWait, pt.call, "wait music", "wait-music", "conference wait url")
+	pt.wait = r
+	switch {
+	case pt.waitURL != "":
+		r.url, r.method = pt.waitURL, pt.waitMethod
+		e.runnerFetch(r, pt.waitURL, pt.waitMethod, confParams(pt.conf))
+	case pt.waitSet:
+		e.runnerSilence(r, `waitUrl=""`)
+	default:
+		e.runnerDefaultMusic(r)
+	}
+}
+
+// startHold plays a held participant's HoldUrl (default: Twilio's hold
+// music, forever).
+func (e *Engine) startHold(pt *Participant) {
+	e.stopRunner(pt.hold)
+	r := e.newRunner(runHold, pt.call, "hold music", "hold-music", "hold url")
+	pt.hold = r
+	if pt.holdURL == "" {
+		e.tracef(pt.call, KindConf, "%s is put on hold in conference %s: hears Twilio's default hold music", e.name(pt.call), confName(pt.conf))
+		e.runnerDefaultMusic(r)
+		return
+	}
+	e.tracef(pt.call, KindConf, "%s is put on hold in conference %s: hears its HoldUrl %s", e.name(pt.call), confName(pt.conf), pt.holdURL)
+	r.url, r.method = pt.holdURL, pt.holdMethod
+	e.runnerFetch(r, pt.holdURL, pt.holdMethod, confParams(pt.conf))
+}
+
+// confParams are the conference parameters of wait, hold and announce
+// requests (INFERRED: Twilio documents none beyond the standard ones).
+func confParams(cf *Conference) url.Values {
+	return url.Values{"ConferenceSid": {cf.Sid}, "FriendlyName": {cf.FriendlyName}}
+}
+
+func (e *Engine) announceConference(cf *Conference, rawURL, method string) {
+	e.stopRunner(cf.announce)
+	r := e.newRunner(runAnnounce, nil, "announcement", "announcement", "conference announce url")
+	r.touch = func() { e.touchConference(cf) }
+	r.params = func() url.Values { return confParams(cf) }
+	r.url, r.method = rawURL, method
+	r.onDone = func() {
+		e.tracef(nil, KindConf, "the announcement to conference %s is over", confName(cf))
+		e.confEvent(cf, "announcement-end", nil, url.Values{"AnnounceUrl": {rawURL}})
+	}
+	r.onError = func(code int) {
+		e.confEvent(cf, "announcement-fail", nil, url.Values{"AnnounceUrl": {rawURL}, "ReasonAnnouncementFailed": {"Error " + itoa(code)}})
+	}
+	cf.announce = r
+	e.runnerFetch(r, rawURL, method, nil)
+}
+
+func (e *Engine) announceParticipant(pt *Participant, rawURL, method string) {
+	e.stopRunner(pt.announce)
+	cf := pt.conf
+	r := e.newRunner(runAnnounce, pt.call, "announcement", "announcement", "participant announce url")
+	r.params = func() url.Values { return confParams(cf) }
+	r.url, r.method = rawURL, method
+	r.onDone = func() {
+		e.confEvent(cf, "announcement-end", pt, url.Values{"AnnounceUrl": {rawURL}})
+	}
+	r.onError = func(code int) {
+		e.confEvent(cf, "announcement-fail", pt, url.Values{"AnnounceUrl": {rawURL}, "ReasonAnnouncementFailed": {"Error " + itoa(code)}})
+	}
+	pt.announce = r
+	e.tracef(pt.call, KindREST, "%s hears an announcement from %s", e.name(pt.call), rawURL)
+	e.runnerFetch(r, rawURL, method, nil)
+}
