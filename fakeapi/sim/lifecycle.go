@@ -2,75 +2,10 @@ package sim
 
 import (
 	"fmt"
-	"github.com/holdlab/holdlab/fakeapi/wire"
 	"sort"
-	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/wire"
 )
-
-// CallParams describes a call created through the REST API (POST /Calls).
-// The fakeapi package validates the request's wire format first.
-type CallParams struct {
-	To, From             string
-	URL, Method          string // Method defaults to POST
-	Twiml                string // inline TwiML, used when URL is empty
-	FallbackURL          string
-	FallbackMethod       string
-	StatusCallback       string
-	StatusCallbackMethod string
-	StatusCallbackEvents []string      // default: completed only
-	Timeout              time.Duration // ring time, default 60s
-	TimeLimit            time.Duration // 0: no limit
-}
-
-// CreateCall creates an outbound-api call. It starts queued; it is
-// dispatched at the current instant, once the caller lets the engine run.
-func (e *Engine) CreateCall(p CallParams) (*Call, error) {
-	if p.To == "" {
-		return nil, errBadRequest(21201, "No 'To' number is specified")
-	}
-	if p.From == "" {
-		return nil, errBadRequest(21213, "No 'From' number is specified")
-	}
-	if p.URL == "" && p.Twiml == "" {
-		return nil, errBadRequest(21205, "Url parameter is required.")
-	}
-	c := e.newCall(DirectionOutboundAPI, p.From, p.To, nil)
-	c.URL, c.Method = p.URL, orPOST(p.Method)
-	c.inline = p.Twiml
-	c.FallbackURL, c.FallbackMethod = p.FallbackURL, orPOST(p.FallbackMethod)
-	c.StatusCallback, c.StatusCallbackMethod = p.StatusCallback, orPOST(p.StatusCallbackMethod)
-	c.StatusCallbackEvents = eventSet(p.StatusCallbackEvents)
-	c.timeout = p.Timeout
-	if c.timeout <= 0 {
-		c.timeout = 60 * time.Second
-	}
-	c.timeLimit = p.TimeLimit
-	c.answerer = func() { e.runAppURL(c, "url") }
-	e.tracef(c, KindREST, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
-	e.after(0, func() { e.dispatch(c) })
-	e.flushHearing()
-	return c, nil
-}
-
-// PlaceCall simulates a phone of the outside world (from) calling one of the
-// account's numbers (to): a new inbound call that fetches the number's
-// VoiceUrl, as on Twilio.
-func (e *Engine) PlaceCall(from, to string) (*Call, error) {
-	n, ok := e.numbers[to]
-	if !ok {
-		return nil, errBadRequest(21211, "The 'To' number %s is not one of the account's IncomingPhoneNumbers", to)
-	}
-	if from == "" {
-		return nil, errBadRequest(21213, "No 'From' number is specified")
-	}
-	c := e.newCall(DirectionInbound, from, to, nil)
-	e.attachPhone(c, from)
-	e.tracef(c, KindPhone, "%s calls %s", e.nameOr(c, from), to)
-	e.startInbound(c, n)
-	e.connectPhone(c)
-	e.flushHearing()
-	return c, nil
-}
 
 // startInbound sets up an inbound leg at number n and fetches its VoiceUrl.
 func (e *Engine) startInbound(c *Call, n *PhoneNumber) {
@@ -240,60 +175,6 @@ func (e *Engine) stopInterp(c *Call) {
 	c.media = Hearing{}
 	c.prog = nil
 	e.touch(c)
-}
-
-// Call returns the call with the given SID.
-func (e *Engine) Call(sid string) (*Call, bool) {
-	c, ok := e.calls[sid]
-	return c, ok
-}
-
-func (e *Engine) call(sid string) (*Call, error) {
-	c, ok := e.calls[sid]
-	if !ok {
-		return nil, errNotFound(fmt.Sprintf("/2010-04-01/Accounts/%s/Calls/%s.json", e.cfg.AccountSid, sid))
-	}
-	return c, nil
-}
-
-// CallFilter selects calls in Calls.
-type CallFilter struct {
-	To, From, ParentCallSid string
-	Status                  Status
-}
-
-// Calls returns the calls matching f, newest first, as Twilio lists them.
-func (e *Engine) Calls(f CallFilter) []*Call {
-	var out []*Call
-	for i := len(e.order) - 1; i >= 0; i-- {
-		c := e.order[i]
-		if (f.To == "" || c.To == f.To) && (f.From == "" || c.From == f.From) &&
-			(f.ParentCallSid == "" || c.ParentCallSid == f.ParentCallSid) &&
-			(f.Status == "" || c.Status == f.Status) {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// DeleteCall removes an ended call's record.
-func (e *Engine) DeleteCall(sid string) error {
-	c, err := e.call(sid)
-	if err != nil {
-		return err
-	}
-	if c.Live() {
-		return errBadRequest(20009, "Cannot delete this resource before it is complete")
-	}
-	delete(e.calls, sid)
-	for i, o := range e.order {
-		if o == c {
-			e.order = append(e.order[:i], e.order[i+1:]...)
-			break
-		}
-	}
-	e.tracef(c, KindREST, "DELETE removes the record of %s", e.name(c))
-	return nil
 }
 
 func (e *Engine) nameOr(c *Call, fallback string) string {

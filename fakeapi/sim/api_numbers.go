@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// The engine's API for the IncomingPhoneNumber resource: what
+// fakeapi/rest_numbers.go serves.
+
 // PhoneNumber is one of the account's IncomingPhoneNumbers. A call to it
 // becomes an inbound call that fetches VoiceURL.
 type PhoneNumber struct {
