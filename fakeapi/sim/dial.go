@@ -1,12 +1,12 @@
 package sim
 
 import (
-	"github.com/holdlab/holdlab/fakeapi/wire"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/twiml"
+	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
 // dialState is one running <Dial>: the parent blocked in it, the child legs
@@ -284,17 +284,6 @@ func (e *Engine) parentGone(d *dialState) {
 	}
 	e.tracef(c, KindDial, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
 	e.actionCallback(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, bridged, duration), "", "dial action (the caller is gone; the answer is ignored)")
-}
-
-// resolveQuiet resolves ref against p without side effects.
-func (e *Engine) resolveQuiet(p *program, ref string) (string, bool) {
-	if u, err := url.Parse(ref); err == nil && u.IsAbs() {
-		return ref, true
-	}
-	if p == nil || p.url == "" {
-		return "", false
-	}
-	return e.resolveOr(p, ref), true
 }
 
 // childRedirected: a REST update gave a Dial's child new TwiML. The child
