@@ -21,29 +21,22 @@ type gather struct {
 	timer   *event // the next prompt, or the timeout
 }
 
-// gatherHost is what runs a <Gather>, and decides what differs between a
-// call's own TwiML (callGather, interp.go) and an <Enqueue> waitUrl
-// (runnerGather, media.go): what the party hears, where the result goes.
+// gatherHost is what runs a <Gather>: a leg's own TwiML (callHost) or an
+// <Enqueue> waitUrl (runnerHost), both in hosts.go. As a player it decides
+// what the party hears of a prompt and where the action's request goes;
+// besides, it holds the <Gather> in progress.
 type gatherHost interface {
-	// name returns the call the host's trace lines are about, and the
-	// prefix that names the host in them ("CA..0002 (customer)").
-	name() (*Call, string)
+	playerHost
 	// attach makes g the host's <Gather>.
 	attach(g *gather)
 	// gathering reports whether g is still the host's <Gather>.
 	gathering(g *gather) bool
-	// media is what the party hears of a prompt from a verb's source
-	// ("say", "play") and its text or URL.
-	media(source, m string) Hearing
-	// hear makes the party hear a prompt.
+	// hear makes the party hear a prompt, until told otherwise.
 	hear(h Hearing)
 	// detach ends g: the host no longer gathers.
 	detach()
 	// next runs the verb after the <Gather>.
 	next()
-	// action requests the action URL target (relative to g.url) with the
-	// result's parameters.
-	action(g *gather, target string, params url.Values)
 }
 
 // waitingForKeys is what a party hears while a <Gather> waits for keys: no
@@ -154,5 +147,7 @@ func (e *Engine) finishGather(g *gather, finishedOn string) {
 	if finishedOn != "" {
 		params.Set("FinishedOnKey", finishedOn)
 	}
-	h.action(g, target, params)
+	if abs, ok := h.resolve(&program{url: g.url}, target); ok {
+		h.fetch(abs, v.Method, params, "gather action")
+	}
 }

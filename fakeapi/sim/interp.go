@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/url"
-	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/twiml"
 )
@@ -52,28 +51,12 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 	if c.Direction == DirectionInbound && !c.Answered() && answersInbound(v) {
 		e.answer(c, "its TwiML began with <"+v.Name()+">")
 	}
-	switch v := v.(type) {
-	case *twiml.Say:
-		e.tracef(c, KindVerb, "%s <Say> %s%s", e.name(c), quoteShort(v.Text, 60), loopNote(v.Loop))
-		return e.playMedia(c, media("say", v.Text), sayDuration(v.Text), v.Loop)
-	case *twiml.Play:
-		if v.Digits != "" {
-			e.tracef(c, KindVerb, "%s <Play digits=%q>", e.name(c), v.Digits)
-			return e.playMedia(c, media("play", "DTMF "+v.Digits), time.Duration(len(v.Digits))*500*time.Millisecond, 1)
-		}
-		e.tracef(c, KindVerb, "%s <Play> %s%s", e.name(c), v.URL, loopNote(v.Loop))
-		return e.playMedia(c, media("play", e.resolveOr(p, v.URL)), e.mediaDuration(e.resolveOr(p, v.URL)), v.Loop)
-	case *twiml.Pause:
-		e.tracef(c, KindVerb, "%s <Pause length=%d>", e.name(c), v.Length)
-		return e.playMedia(c, silence("pause"), time.Duration(v.Length)*time.Second, 1)
-	case *twiml.Redirect:
-		target, ok := e.resolve(c, p, v.URL)
-		if !ok {
-			return false
-		}
-		e.tracef(c, KindVerb, "%s <Redirect> to %s", e.name(c), target)
-		e.fetchTwiML(c, target, v.Method, nil, p.mode, "redirect", false)
+	// Say, Play, Pause and Redirect: the player (player.go).
+	h := callHost{e, c}
+	if e.playVerb(h, p, v) {
 		return false
+	}
+	switch v := v.(type) {
 	case *twiml.Hangup:
 		e.tracef(c, KindVerb, "%s <Hangup>", e.name(c))
 		e.endCall(c, StatusCompleted, "<Hangup>")
@@ -88,7 +71,7 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 		}
 		return false
 	case *twiml.Gather:
-		e.startGather(callGather{e, c}, p, v)
+		e.startGather(h, p, v)
 		return false
 	case *twiml.Dial:
 		return e.startDial(c, p, v)
@@ -100,99 +83,6 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 		e.traceCode(c, KindWarning, 12200, "%s <%s> is not modelled yet; skipped", e.name(c), v.Name())
 		return true
 	}
-}
-
-// playMedia makes c's party hear h for d (times loop; loop 0 is forever).
-func (e *Engine) playMedia(c *Call, h Hearing, d time.Duration, loop int) bool {
-	c.media = h
-	e.touch(c)
-	if loop == 0 {
-		c.wait = waitForever
-		return false
-	}
-	c.wait = waitMedia
-	c.timer = e.after(d*time.Duration(loop), func() {
-		c.timer = nil
-		c.media = Hearing{}
-		c.wait = waitNone
-		e.touch(c)
-		e.run(c)
-	})
-	return false
-}
-
-func loopNote(loop int) string {
-	switch loop {
-	case 0:
-		return " (loop forever)"
-	case 1:
-		return ""
-	}
-	return " (loop " + itoa(loop) + ")"
-}
-
-// sayDuration estimates how long Twilio's text-to-speech takes to say text:
-// about 15 characters a second, at least one second.
-func sayDuration(text string) time.Duration {
-	d := time.Duration(len([]rune(text))) * time.Second / 15
-	if d < time.Second {
-		d = time.Second
-	}
-	return d.Truncate(time.Millisecond)
-}
-
-func (e *Engine) mediaDuration(u string) time.Duration {
-	if d, ok := e.mediaD[u]; ok {
-		return d
-	}
-	return e.cfg.MediaDuration
-}
-
-// --- <Gather> ---
-
-// callGather hosts a <Gather> of a call's own TwiML (gather.go): the call
-// waits in it, hears its prompts, and fetches the action as its next
-// document.
-type callGather struct {
-	e *Engine
-	c *Call
-}
-
-func (h callGather) name() (*Call, string) { return h.c, h.e.name(h.c) }
-
-func (h callGather) attach(g *gather) {
-	h.c.gather = g
-	h.c.wait = waitGather
-}
-
-func (h callGather) gathering(g *gather) bool { return h.c.gather == g }
-
-func (h callGather) media(source, m string) Hearing { return media(source, m) }
-
-func (h callGather) hear(m Hearing) {
-	h.c.media = m
-	h.e.touch(h.c)
-}
-
-func (h callGather) detach() {
-	h.c.gather = nil
-	h.c.wait = waitNone
-	h.hear(Hearing{})
-}
-
-func (h callGather) next() { h.e.run(h.c) }
-
-func (h callGather) action(g *gather, target string, params url.Values) {
-	e, c := h.e, h.c
-	abs, ok := e.resolve(c, &program{url: g.url}, target)
-	if !ok {
-		return
-	}
-	mode := modeMain
-	if c.prog != nil {
-		mode = c.prog.mode
-	}
-	e.fetchTwiML(c, abs, g.verb.Method, params, mode, "gather action", false)
 }
 
 // press delivers keys pressed by the party on c's far end.

@@ -241,32 +241,13 @@ func (r *mediaRunner) mediaOf(verbSource, m string) Hearing {
 
 // runnerExec runs one verb of a restricted document.
 func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
+	// Say, Play, Pause and Redirect: the player (player.go).
+	h := runnerHost{e, r}
+	if e.playVerb(h, p, v) {
+		return false
+	}
 	c := r.call
 	switch v := v.(type) {
-	case *twiml.Say:
-		e.tracef(c, KindVerb, "%s: <Say> %s%s", r.label(e), quoteShort(v.Text, 60), loopNote(v.Loop))
-		return e.runnerPlay(r, r.mediaOf("say", v.Text), sayDuration(v.Text), v.Loop)
-	case *twiml.Play:
-		if v.Digits != "" {
-			e.tracef(c, KindVerb, "%s: <Play digits=%q>", r.label(e), v.Digits)
-			return e.runnerPlay(r, r.mediaOf("play", "DTMF "+v.Digits), time.Duration(len(v.Digits))*500*time.Millisecond, 1)
-		}
-		u := e.resolveOr(p, v.URL)
-		e.tracef(c, KindVerb, "%s: <Play> %s%s", r.label(e), u, loopNote(v.Loop))
-		return e.runnerPlay(r, r.mediaOf("play", u), e.mediaDuration(u), v.Loop)
-	case *twiml.Pause:
-		e.tracef(c, KindVerb, "%s: <Pause length=%d>", r.label(e), v.Length)
-		return e.runnerPlay(r, silence("pause"), time.Duration(v.Length)*time.Second, 1)
-	case *twiml.Redirect:
-		target, ok := e.resolveQuiet(p, v.URL)
-		if !ok {
-			e.traceCode(c, KindError, 15004, "%s: relative URL %q in TwiML that has no document URL", r.label(e), v.URL)
-			e.runnerFail(r, 15004)
-			return false
-		}
-		e.tracef(c, KindVerb, "%s: <Redirect> to %s", r.label(e), target)
-		e.runnerFetch(r, target, v.Method, nil)
-		return false
 	case *twiml.Hangup:
 		if r.kind == runEnqueueWait && c != nil {
 			e.tracef(c, KindVerb, "%s: <Hangup> takes the caller out of the queue and ends the call", r.label(e))
@@ -285,7 +266,7 @@ func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
 		}
 	case *twiml.Gather:
 		if r.kind == runEnqueueWait {
-			e.startGather(runnerGather{e, r}, p, v)
+			e.startGather(h, p, v)
 			return false
 		}
 	}
@@ -309,20 +290,6 @@ func (r *mediaRunner) label(e *Engine) string {
 	return e.name(r.call) + " " + r.what
 }
 
-// runnerPlay makes r play h for d (times loop; loop 0 is forever).
-func (e *Engine) runnerPlay(r *mediaRunner, h Hearing, d time.Duration, loop int) bool {
-	r.hearing = h
-	r.touch()
-	if loop == 0 {
-		return false
-	}
-	r.timer = e.after(d*time.Duration(loop), func() {
-		r.timer = nil
-		e.runnerRun(r)
-	})
-	return false
-}
-
 // runnerExhausted applies the rule of r's kind for a document that ran out.
 func (e *Engine) runnerExhausted(r *mediaRunner) {
 	r.prog = nil
@@ -344,42 +311,4 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 		e.tracef(r.call, KindQueue, "%s ran out of verbs: Twilio requests the waitUrl again", r.label(e))
 		e.runnerFetch(r, r.url, r.method, nil)
 	}
-}
-
-// --- <Gather> in an <Enqueue> waitUrl ---
-
-// runnerGather hosts a <Gather> of an <Enqueue> waitUrl (gather.go): the
-// runner plays its prompts, then "waiting for keys" silence, and fetches
-// the action as its next document.
-type runnerGather struct {
-	e *Engine
-	r *mediaRunner
-}
-
-func (h runnerGather) name() (*Call, string) { return h.r.call, h.r.label(h.e) + ":" }
-
-func (h runnerGather) attach(g *gather) { h.r.gather = g }
-
-func (h runnerGather) gathering(g *gather) bool { return h.r.gather == g }
-
-func (h runnerGather) media(source, m string) Hearing { return h.r.mediaOf(source, m) }
-
-func (h runnerGather) hear(m Hearing) {
-	h.r.hearing = m
-	h.r.touch()
-}
-
-func (h runnerGather) detach() { h.r.gather = nil }
-
-func (h runnerGather) next() { h.e.runnerRun(h.r) }
-
-func (h runnerGather) action(g *gather, target string, params url.Values) {
-	e, r := h.e, h.r
-	abs, ok := e.resolveQuiet(&program{url: g.url}, target)
-	if !ok {
-		e.traceCode(r.call, KindError, 15004, "%s: relative URL %q in TwiML that has no document URL", r.label(e), target)
-		e.runnerFail(r, 15004)
-		return
-	}
-	e.runnerFetch(r, abs, g.verb.Method, params)
 }

@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"net/url"
+	"time"
+)
+
+// The two hosts of the player (player.go) and of <Gather> (gather.go): a
+// leg's own TwiML, and a restricted document a mediaRunner plays on a leg
+// (runner.go). What differs between them is here, and only here.
+
+// callHost hosts the verbs of a leg's own TwiML: its party hears them, the
+// leg waits in them, and a Redirect or a <Gather> action fetches the leg's
+// next document.
+type callHost struct {
+	e *Engine
+	c *Call
+}
+
+func (h callHost) name() (*Call, string) { return h.c, h.e.name(h.c) }
+
+func (h callHost) media(source, m string) Hearing { return media(source, m) }
+
+func (h callHost) shownURL(written, _ string) string { return written }
+
+func (h callHost) hear(m Hearing) {
+	h.c.media = m
+	h.e.touch(h.c)
+}
+
+func (h callHost) play(m Hearing, d time.Duration, loop int) {
+	e, c := h.e, h.c
+	h.hear(m)
+	if loop == 0 {
+		c.wait = waitForever
+		return
+	}
+	c.wait = waitMedia
+	c.timer = e.after(d*time.Duration(loop), func() {
+		c.timer = nil
+		c.wait = waitNone
+		h.hear(Hearing{})
+		e.run(c)
+	})
+}
+
+// resolve fails with Twilio's application error (fetch.go).
+func (h callHost) resolve(p *program, ref string) (string, bool) { return h.e.resolve(h.c, p, ref) }
+
+func (h callHost) fetch(abs, method string, params url.Values, purpose string) {
+	mode := modeMain
+	if h.c.prog != nil {
+		mode = h.c.prog.mode
+	}
+	h.e.fetchTwiML(h.c, abs, method, params, mode, purpose, false)
+}
+
+func (h callHost) attach(g *gather) {
+	h.c.gather = g
+	h.c.wait = waitGather
+}
+
+func (h callHost) gathering(g *gather) bool { return h.c.gather == g }
+
+func (h callHost) detach() {
+	h.c.gather = nil
+	h.c.wait = waitNone
+	h.hear(Hearing{})
+}
+
+func (h callHost) next() { h.e.run(h.c) }
+
+// runnerHost hosts the verbs of a runner's document: what they play is the
+// runner's hearing, which the leg's room decides whether the party hears;
+// a Redirect or a <Gather> action fetches the runner's next document, and
+// the leg's own program stays blocked where it was.
+type runnerHost struct {
+	e *Engine
+	r *mediaRunner
+}
+
+func (h runnerHost) name() (*Call, string) { return h.r.call, h.r.label(h.e) + ":" }
+
+func (h runnerHost) media(source, m string) Hearing { return h.r.mediaOf(source, m) }
+
+func (h runnerHost) shownURL(_, resolved string) string { return resolved }
+
+func (h runnerHost) hear(m Hearing) {
+	h.r.hearing = m
+	h.r.touch()
+}
+
+func (h runnerHost) play(m Hearing, d time.Duration, loop int) {
+	e, r := h.e, h.r
+	h.hear(m)
+	if loop == 0 {
+		return
+	}
+	r.timer = e.after(d*time.Duration(loop), func() {
+		r.timer = nil
+		e.runnerRun(r)
+	})
+}
+
+// resolve fails the runner's document (runnerFail).
+func (h runnerHost) resolve(p *program, ref string) (string, bool) {
+	e, r := h.e, h.r
+	abs, ok := e.resolveQuiet(p, ref)
+	if !ok {
+		e.traceCode(r.call, KindError, 15004, "%s: relative URL %q in TwiML that has no document URL", r.label(e), ref)
+		e.runnerFail(r, 15004)
+	}
+	return abs, ok
+}
+
+// fetch ignores purpose: a runner's requests all carry its own.
+func (h runnerHost) fetch(abs, method string, params url.Values, _ string) {
+	h.e.runnerFetch(h.r, abs, method, params)
+}
+
+func (h runnerHost) attach(g *gather) { h.r.gather = g }
+
+func (h runnerHost) gathering(g *gather) bool { return h.r.gather == g }
+
+func (h runnerHost) detach() { h.r.gather = nil }
+
+func (h runnerHost) next() { h.e.runnerRun(h.r) }

@@ -1,0 +1,101 @@
+package sim
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/twiml"
+)
+
+// The media player: <Say>, <Play>, <Pause> and <Redirect>, the verbs every
+// document may use, played the same way whoever hosts the document: a
+// leg's own TwiML (callHost) or a restricted document a mediaRunner plays
+// on a leg, such as wait or hold music (runnerHost). The hosts (hosts.go)
+// decide only what differs: whose hearing it is, what runs next, how a
+// URL is resolved and fetched.
+
+// playerHost is what the player plays on.
+type playerHost interface {
+	// name returns the call the host's trace lines are about, and the
+	// prefix that names the host in them ("CA..0002 (customer)").
+	name() (*Call, string)
+	// media is what the party hears of a verb's source ("say", "play")
+	// and its text or URL.
+	media(source, m string) Hearing
+	// play makes the party hear h for d, loop times (loop 0: forever),
+	// then runs the host's next verb.
+	play(h Hearing, d time.Duration, loop int)
+	// resolve makes ref absolute against document p. When it cannot, the
+	// host reports why and gives its document up, and ok is false.
+	resolve(p *program, ref string) (abs string, ok bool)
+	// fetch requests the document at abs, with params added, as the
+	// host's next; purpose names the request of a leg's own TwiML.
+	fetch(abs, method string, params url.Values, purpose string)
+	// shownURL is how a <Play> URL reads in the host's trace lines: as
+	// written in a leg's own TwiML, resolved in a runner's document.
+	shownURL(written, resolved string) string
+}
+
+// playVerb plays v, a verb of document p, on h if it is a Say, Play, Pause
+// or Redirect, and reports whether it was one. Each blocks h: its next verb
+// runs when the sound is over, or with the document a Redirect fetches.
+func (e *Engine) playVerb(h playerHost, p *program, v twiml.Verb) bool {
+	c, name := h.name()
+	switch v := v.(type) {
+	case *twiml.Say:
+		e.tracef(c, KindVerb, "%s <Say> %s%s", name, quoteShort(v.Text, 60), loopNote(v.Loop))
+		h.play(h.media("say", v.Text), sayDuration(v.Text), v.Loop)
+	case *twiml.Play:
+		if v.Digits != "" {
+			e.tracef(c, KindVerb, "%s <Play digits=%q>", name, v.Digits)
+			h.play(h.media("play", "DTMF "+v.Digits), time.Duration(len(v.Digits))*500*time.Millisecond, 1)
+			break
+		}
+		u := e.resolveOr(p, v.URL)
+		e.tracef(c, KindVerb, "%s <Play> %s%s", name, h.shownURL(v.URL, u), loopNote(v.Loop))
+		h.play(h.media("play", u), e.mediaDuration(u), v.Loop)
+	case *twiml.Pause:
+		e.tracef(c, KindVerb, "%s <Pause length=%d>", name, v.Length)
+		h.play(silence("pause"), time.Duration(v.Length)*time.Second, 1)
+	case *twiml.Redirect:
+		target, ok := h.resolve(p, v.URL)
+		if !ok {
+			break
+		}
+		e.tracef(c, KindVerb, "%s <Redirect> to %s", name, target)
+		h.fetch(target, v.Method, nil, "redirect")
+	default:
+		return false
+	}
+	return true
+}
+
+// loopNote says how often a verb plays, for the trace.
+func loopNote(loop int) string {
+	switch loop {
+	case 0:
+		return " (loop forever)"
+	case 1:
+		return ""
+	}
+	return " (loop " + itoa(loop) + ")"
+}
+
+// sayDuration estimates how long Twilio's text-to-speech takes to say text:
+// about 15 characters a second, at least one second.
+func sayDuration(text string) time.Duration {
+	d := time.Duration(len([]rune(text))) * time.Second / 15
+	if d < time.Second {
+		d = time.Second
+	}
+	return d.Truncate(time.Millisecond)
+}
+
+// mediaDuration is how long the audio at u plays (SetMediaDuration, else
+// Config.MediaDuration).
+func (e *Engine) mediaDuration(u string) time.Duration {
+	if d, ok := e.mediaD[u]; ok {
+		return d
+	}
+	return e.cfg.MediaDuration
+}
