@@ -206,10 +206,7 @@ func (e *Engine) runnerDoc(r *mediaRunner, id uint64, res Result, docURL string)
 // runnerFail handles a document r cannot use.
 func (e *Engine) runnerFail(r *mediaRunner, code int) {
 	if r.onError != nil {
-		e.runnerHalt(r)
-		r.stopped = true
-		r.hearing = Hearing{}
-		r.touch()
+		e.stopRunner(r)
 		r.onError(code)
 		return
 	}
@@ -257,10 +254,7 @@ func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
 	case *twiml.Leave:
 		if r.kind == runEnqueueWait && r.onLeave != nil {
 			e.tracef(c, KindVerb, "%s: <Leave>", r.label(e))
-			e.runnerHalt(r)
-			r.stopped = true
-			r.hearing = Hearing{}
-			r.touch()
+			e.stopRunner(r)
 			r.onLeave()
 			return false
 		}
@@ -301,9 +295,7 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 		r.hearing = silence(r.what + " ended")
 		r.touch()
 	case runAnnounce, runQueueURL:
-		r.stopped = true
-		r.hearing = Hearing{}
-		r.touch()
+		e.stopRunner(r)
 		if r.onDone != nil {
 			r.onDone()
 		}
