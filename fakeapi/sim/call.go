@@ -77,18 +77,11 @@ type Call struct {
 	loop  *Call     // the other leg, when this leg reached one of our numbers
 	label string    // a person's name for traces ("customer"), if known
 
-	// The interpreter.
-	prog     *program
+	// The interpreter of its own TwiML.
+	docRun
 	wait     waitKind
-	timer    *event
-	fetching uint64 // effect ID of the TwiML fetch this leg waits for
-	// lastFetch and instantFetches count documents fetched at one instant,
-	// to cut endless <Redirect> loops.
-	lastFetch      time.Time
-	instantFetches int
-	media          Hearing
-	gather         *gather // its <Gather> in progress (gather.go)
-	answerer       func()  // what to do when an outbound leg is answered
+	media    Hearing
+	answerer func() // what to do when an outbound leg is answered
 
 	// <Dial> relations.
 	dialing *dialState // as a parent: the Dial it is blocked in
@@ -158,4 +151,43 @@ type program struct {
 	pc    int
 	url   string // the document's URL, for relative URLs ("" for inline TwiML)
 	mode  programMode
+}
+
+// docRun is what an interpreter of TwiML holds between verbs, whether it
+// runs a leg's own TwiML (Call) or a restricted document on a leg
+// (mediaRunner): the document, the timer of the verb that plays, the fetch
+// it waits for and its <Gather>.
+type docRun struct {
+	prog     *program
+	timer    *event
+	fetching uint64  // effect ID of the TwiML fetch it waits for
+	gather   *gather // its <Gather> in progress (gather.go)
+	// lastFetch and instantFetches count documents fetched at one instant,
+	// to cut endless <Redirect> loops.
+	lastFetch      time.Time
+	instantFetches int
+}
+
+// halt abandons whatever the interpreter was doing: the verb that plays,
+// its <Gather>, the document it waits for and the one it runs.
+func (s *docRun) halt() {
+	s.timer.cancel()
+	s.timer = nil
+	if g := s.gather; g != nil {
+		g.timer.cancel()
+		s.gather = nil
+	}
+	s.fetching = 0
+	s.prog = nil
+}
+
+// redirectLoop counts a document fetched at now, and reports whether it is
+// one too many without time passing: a <Redirect> loop (maxInstantFetches).
+func (s *docRun) redirectLoop(now time.Time) bool {
+	if s.lastFetch.Equal(now) {
+		s.instantFetches++
+	} else {
+		s.lastFetch, s.instantFetches = now, 1
+	}
+	return s.instantFetches > maxInstantFetches
 }

@@ -54,12 +54,7 @@ func (e *Engine) runInline(c *Call, doc string, mode programMode) {
 // fetchTwiML asks the app for a document; c waits until it is delivered.
 func (e *Engine) fetchTwiML(c *Call, rawURL, method string, extra url.Values, mode programMode, purpose string, isFallback bool) {
 	e.stopInterp(c)
-	if c.lastFetch.Equal(e.now) {
-		c.instantFetches++
-	} else {
-		c.lastFetch, c.instantFetches = e.now, 1
-	}
-	if c.instantFetches > maxInstantFetches {
+	if c.redirectLoop(e.now) {
 		e.traceCode(c, KindError, 0, "%s fetched %d documents without time passing: a <Redirect> loop; holdlab ends it", e.name(c), maxInstantFetches)
 		e.applicationError(c)
 		return

@@ -164,16 +164,9 @@ func (e *Engine) stopInterp(c *Call) {
 		// A leg whose interpreter is replaced leaves its conference or queue.
 		e.leaveRooms(c, leftRedirected, "")
 	}
-	c.timer.cancel()
-	c.timer = nil
-	if g := c.gather; g != nil {
-		g.timer.cancel()
-		c.gather = nil
-	}
-	c.fetching = 0
+	c.halt()
 	c.wait = waitNone
 	c.media = Hearing{}
-	c.prog = nil
 	e.touch(c)
 }
 

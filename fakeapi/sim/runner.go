@@ -4,7 +4,6 @@ import (
 	"mime"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/twiml"
 )
@@ -38,8 +37,8 @@ const (
 
 // mediaRunner runs a restricted TwiML document (wait music, hold music, an
 // announcement, a queue's url) on a leg whose own program stays blocked in
-// <Dial> or <Enqueue>. It has its own program, timer and fetch, so it never
-// disturbs the leg's interpreter; what it plays is its hearing, which the
+// <Dial> or <Enqueue>. It has its own docRun, so it never disturbs the
+// leg's interpreter; what it plays is its hearing, which the
 // conference or queue the leg is in decides whether the party hears.
 type mediaRunner struct {
 	kind    runnerKind
@@ -55,14 +54,9 @@ type mediaRunner struct {
 	// touch marks the legs that may hear it.
 	touch func()
 
-	prog           *program
-	timer          *event
-	fetching       uint64
-	hearing        Hearing
-	gather         *gather // an <Enqueue> waitUrl's <Gather> in progress
-	stopped        bool
-	lastFetch      time.Time
-	instantFetches int
+	docRun  // its own document, timer and fetch; a <Gather> only in an <Enqueue> waitUrl
+	hearing Hearing
+	stopped bool
 
 	// onDone runs when a runAnnounce or runQueueURL document is over.
 	onDone func()
@@ -99,21 +93,9 @@ func (e *Engine) runnerDefaultMusic(r *mediaRunner) {
 
 // runnerSilence makes r play nothing from now on.
 func (e *Engine) runnerSilence(r *mediaRunner, detail string) {
-	e.runnerHalt(r)
+	r.halt()
 	r.hearing = silence(detail)
 	r.touch()
-}
-
-// runnerHalt cancels whatever r was doing, keeping it alive.
-func (e *Engine) runnerHalt(r *mediaRunner) {
-	r.timer.cancel()
-	r.timer = nil
-	if g := r.gather; g != nil {
-		g.timer.cancel()
-		r.gather = nil
-	}
-	r.fetching = 0
-	r.prog = nil
 }
 
 // stopRunner ends r for good; answers to its fetches are then ignored.
@@ -121,7 +103,7 @@ func (e *Engine) stopRunner(r *mediaRunner) {
 	if r == nil || r.stopped {
 		return
 	}
-	e.runnerHalt(r)
+	r.halt()
 	r.stopped = true
 	r.hearing = Hearing{}
 	r.touch()
@@ -129,13 +111,8 @@ func (e *Engine) stopRunner(r *mediaRunner) {
 
 // runnerFetch requests a document for r.
 func (e *Engine) runnerFetch(r *mediaRunner, rawURL, method string, extra url.Values) {
-	e.runnerHalt(r)
-	if r.lastFetch.Equal(e.now) {
-		r.instantFetches++
-	} else {
-		r.lastFetch, r.instantFetches = e.now, 1
-	}
-	if r.instantFetches > maxInstantFetches {
+	r.halt()
+	if r.redirectLoop(e.now) {
 		e.traceCode(r.call, KindError, 0, "%s fetched %d documents without time passing: a <Redirect> loop; holdlab stops it", r.what, maxInstantFetches)
 		e.runnerFail(r, 0)
 		return
