@@ -191,3 +191,15 @@ func (s *docRun) redirectLoop(now time.Time) bool {
 	}
 	return s.instantFetches > maxInstantFetches
 }
+
+// nextVerb returns the document's next verb, with the document, and moves
+// past it; ok is false when there is no document or it ran out of verbs.
+func (s *docRun) nextVerb() (p *program, v twiml.Verb, ok bool) {
+	p = s.prog
+	if p == nil || p.pc >= len(p.verbs) {
+		return nil, nil, false
+	}
+	v = p.verbs[p.pc]
+	p.pc++
+	return p, v, true
+}

@@ -9,13 +9,11 @@ import (
 // run executes c's verbs until one blocks or the document runs out.
 func (e *Engine) run(c *Call) {
 	for c.Live() {
-		p := c.prog
-		if p == nil || p.pc >= len(p.verbs) {
+		p, v, ok := c.nextVerb()
+		if !ok {
 			e.exhausted(c)
 			return
 		}
-		v := p.verbs[p.pc]
-		p.pc++
 		if !e.exec(c, p, v) {
 			return
 		}

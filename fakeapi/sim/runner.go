@@ -193,13 +193,11 @@ func (e *Engine) runnerFail(r *mediaRunner, code int) {
 // runnerRun executes r's verbs until one blocks or the document runs out.
 func (e *Engine) runnerRun(r *mediaRunner) {
 	for !r.stopped {
-		p := r.prog
-		if p == nil || p.pc >= len(p.verbs) {
+		p, v, ok := r.nextVerb()
+		if !ok {
 			e.runnerExhausted(r)
 			return
 		}
-		v := p.verbs[p.pc]
-		p.pc++
 		if !e.runnerExec(r, p, v) {
 			return
 		}
