@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/wire"
@@ -219,11 +220,11 @@ func (k *invChecker) liveRelations(c *Call) {
 		case d.parent != c:
 			k.fail(sid, "blocked in another call's <Dial>")
 		}
-		if d.answered != nil && !containsCall(d.children, d.answered) {
+		if d.answered != nil && !slices.Contains(d.children, d.answered) {
 			k.fail(sid, "its <Dial> answered by %s, which is not one of its children", wire.Short(d.answered.Sid))
 		}
 	}
-	if d := c.inDial; d != nil && !d.done && !containsCall(d.children, c) {
+	if d := c.inDial; d != nil && !d.done && !slices.Contains(d.children, c) {
 		k.fail(sid, "child of a <Dial> that does not list it")
 	}
 	if c.fetching != 0 {
@@ -235,14 +236,14 @@ func (k *invChecker) liveRelations(c *Call) {
 		if pt.call != c {
 			k.fail(sid, "participant of another call")
 		}
-		if !containsPart(pt.conf.parts, pt) {
+		if !slices.Contains(pt.conf.parts, pt) {
 			k.fail(sid, "participant not listed in conference %s", wire.Short(pt.conf.Sid))
 		}
 	}
-	if m := c.member; m != nil && (m.call != c || !containsMember(m.q.members, m)) {
+	if m := c.member; m != nil && (m.call != c || !slices.Contains(m.q.members, m)) {
 		k.fail(sid, "waits in queue %s, which does not list it", wire.Short(m.q.Sid))
 	}
-	if w := c.qwait; w != nil && (w.call != c || !containsWaiter(w.q.waiters, w)) {
+	if w := c.qwait; w != nil && (w.call != c || !slices.Contains(w.q.waiters, w)) {
 		k.fail(sid, "waits in a <Dial><Queue> on %s, which does not list it", wire.Short(w.q.Sid))
 	}
 	if qb := c.qbridge; qb != nil {
@@ -406,40 +407,4 @@ func (k *invChecker) intervals(c *Call, from int) int {
 		}
 	}
 	return next
-}
-
-func containsCall(cs []*Call, c *Call) bool {
-	for _, o := range cs {
-		if o == c {
-			return true
-		}
-	}
-	return false
-}
-
-func containsPart(ps []*Participant, p *Participant) bool {
-	for _, o := range ps {
-		if o == p {
-			return true
-		}
-	}
-	return false
-}
-
-func containsMember(ms []*member, m *member) bool {
-	for _, o := range ms {
-		if o == m {
-			return true
-		}
-	}
-	return false
-}
-
-func containsWaiter(ws []*queueWaiter, w *queueWaiter) bool {
-	for _, o := range ws {
-		if o == w {
-			return true
-		}
-	}
-	return false
 }
