@@ -26,6 +26,9 @@ const (
 	KindError   EntryKind = "error"   // a Twilio error (11200, 12100 ...)
 	KindConf    EntryKind = "conf"    // a conference or one of its participants changed
 	KindQueue   EntryKind = "queue"   // a queue or one of its members changed
+	// KindFault marks a fault a test injected: a REST request the fake
+	// answered with an error or a delay on purpose (NoteFault).
+	KindFault EntryKind = "fault"
 )
 
 // Entry is one line of the trace.
@@ -116,4 +119,18 @@ func quoteShort(s string, n int) string {
 		s = s[:n] + "…"
 	}
 	return fmt.Sprintf("%q", s)
+}
+
+// NoteFault records in the trace that an injected fault answered a
+// request, with the Twilio error code it answered (0 for a delay alone).
+// callSid names the call the request was about, if any.
+func (e *Engine) NoteFault(callSid string, code int, text string) {
+	var c *Call
+	if callSid != "" {
+		c = e.calls[callSid]
+	}
+	e.traceCode(c, KindFault, code, "%s", text)
+	if c == nil && callSid != "" {
+		e.trace.at(e.trace.len() - 1).Call = callSid
+	}
 }
