@@ -318,11 +318,7 @@ func confFlags(d *twiml.Dial, n *twiml.Conference) string {
 	if d.HangupOnStar {
 		f = append(f, "hangupOnStar")
 	}
-	if d.Action != "" {
-		f = append(f, "action "+d.Action)
-	} else {
-		f = append(f, "no action")
-	}
+	f = append(f, actionFlag(d.Action))
 	return strings.Join(f, ", ")
 }
 

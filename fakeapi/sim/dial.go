@@ -78,11 +78,7 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 
 func dialFlags(v *twiml.Dial) string {
 	var f []string
-	if v.Action != "" {
-		f = append(f, "action "+v.Action)
-	} else {
-		f = append(f, "no action")
-	}
+	f = append(f, actionFlag(v.Action))
 	if v.AnswerOnBridge {
 		f = append(f, "answerOnBridge")
 	}

@@ -143,11 +143,7 @@ func enqueueFlags(v *twiml.Enqueue) string {
 	default:
 		f = append(f, "default wait music")
 	}
-	if v.Action != "" {
-		f = append(f, "action "+v.Action)
-	} else {
-		f = append(f, "no action")
-	}
+	f = append(f, actionFlag(v.Action))
 	return strings.Join(f, ", ")
 }
 

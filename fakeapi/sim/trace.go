@@ -113,6 +113,14 @@ func (e *Engine) name(c *Call) string {
 	return wire.Short(c.Sid)
 }
 
+// actionFlag renders a verb's action attribute in its trace line.
+func actionFlag(action string) string {
+	if action == "" {
+		return "no action"
+	}
+	return "action " + action
+}
+
 func quoteShort(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > n {
