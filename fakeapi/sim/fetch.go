@@ -84,31 +84,45 @@ func (e *Engine) onTwiML(c *Call, id uint64, r Result, docURL string, mode progr
 		e.twimlFailed(c, r.ErrCode, docURL, mode, isFallback)
 		return
 	}
-	ct, _, _ := mime.ParseMediaType(r.ContentType)
-	switch {
-	case strings.HasPrefix(ct, "audio/"):
-		// An audio file is played once, then the call ends.
-		e.startDoc(c, &twiml.Document{Verbs: []twiml.Verb{&twiml.Play{URL: docURL, Loop: 1}}}, docURL, mode)
-		return
-	case ct == "text/xml" || ct == "application/xml" || ct == "text/html" || ct == "text/plain":
-	default:
-		code := 12300
+	d, code, err := decodeDoc(r, docURL, true)
+	switch code {
+	case 12300:
 		e.traceCode(c, KindError, code, "%s answered with Content-Type %q, which is not TwiML", docURL, r.ContentType)
+	case 12100:
+		e.traceCode(c, KindError, code, "the document from %s is not valid TwiML: %v", docURL, err)
+	}
+	if code != 0 {
 		e.twimlFailed(c, code, docURL, mode, isFallback)
 		return
 	}
-	d, err := parseTwiML(r.Body)
-	if err != nil {
-		if ct == "text/plain" {
-			// Plain text that is not TwiML is read aloud, then the call ends.
-			e.startDoc(c, &twiml.Document{Verbs: []twiml.Verb{&twiml.Say{Text: string(r.Body), Loop: 1}}}, docURL, mode)
-			return
-		}
-		e.traceCode(c, KindError, 12100, "the document from %s is not valid TwiML: %v", docURL, err)
-		e.twimlFailed(c, 12100, docURL, mode, isFallback)
-		return
-	}
+	// An audio file plays once, plain text is read aloud; then, as for a
+	// document that runs out, the call ends.
 	e.startDoc(c, d, docURL, mode)
+}
+
+// decodeDoc reads the answer to a request for a document. Audio makes a
+// document that plays it once; TwiML (text/xml, application/xml, text/html
+// or text/plain) is parsed, and with sayPlain plain text that is not TwiML
+// makes a document that reads it aloud. Anything else is one of Twilio's
+// errors, code: 12100 for invalid TwiML (err says why), 12300 for another
+// Content-Type.
+func decodeDoc(res Result, docURL string, sayPlain bool) (d *twiml.Document, code int, err error) {
+	ct, _, _ := mime.ParseMediaType(res.ContentType)
+	switch {
+	case strings.HasPrefix(ct, "audio/"):
+		return &twiml.Document{Verbs: []twiml.Verb{&twiml.Play{URL: docURL, Loop: 1}}}, 0, nil
+	case ct == "text/xml" || ct == "application/xml" || ct == "text/html" || ct == "text/plain":
+	default:
+		return nil, 12300, nil
+	}
+	d, err = parseTwiML(res.Body)
+	switch {
+	case err == nil:
+		return d, 0, nil
+	case sayPlain && ct == "text/plain":
+		return &twiml.Document{Verbs: []twiml.Verb{&twiml.Say{Text: string(res.Body), Loop: 1}}}, 0, nil
+	}
+	return nil, 12100, err
 }
 
 // start runs a parsed document on c from its first verb.

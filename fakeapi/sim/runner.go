@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"mime"
 	"net/url"
-	"strings"
 
 	"github.com/holdlab/holdlab/fakeapi/twiml"
 )
@@ -153,24 +151,17 @@ func (e *Engine) runnerDoc(r *mediaRunner, id uint64, res Result, docURL string)
 		e.runnerFail(r, res.ErrCode)
 		return
 	}
-	ct, _, _ := mime.ParseMediaType(res.ContentType)
-	var d *twiml.Document
-	switch {
-	case strings.HasPrefix(ct, "audio/"):
-		// An audio file is played once (pitfall 5: a bare MP3 HoldUrl does
-		// not loop); what follows depends on the kind of document.
-		d = &twiml.Document{Verbs: []twiml.Verb{&twiml.Play{URL: docURL, Loop: 1}}}
-	case ct == "text/xml" || ct == "application/xml" || ct == "text/html" || ct == "text/plain":
-		var err error
-		d, err = parseTwiML(res.Body)
-		if err != nil {
-			e.traceCode(r.call, KindError, 12100, "%s: the document from %s is not valid TwiML: %v", r.what, docURL, err)
-			e.runnerFail(r, 12100)
-			return
-		}
-	default:
-		e.traceCode(r.call, KindError, 12300, "%s: %s answered with Content-Type %q, which is neither audio nor TwiML", r.what, docURL, res.ContentType)
-		e.runnerFail(r, 12300)
+	// An audio file plays once (pitfall 5: a bare MP3 HoldUrl does not
+	// loop); what follows depends on the kind of document.
+	d, code, err := decodeDoc(res, docURL, false)
+	switch code {
+	case 12300:
+		e.traceCode(r.call, KindError, code, "%s: %s answered with Content-Type %q, which is neither audio nor TwiML", r.what, docURL, res.ContentType)
+	case 12100:
+		e.traceCode(r.call, KindError, code, "%s: the document from %s is not valid TwiML: %v", r.what, docURL, err)
+	}
+	if code != 0 {
+		e.runnerFail(r, code)
 		return
 	}
 	for _, w := range d.Warnings {
