@@ -58,8 +58,8 @@ func (e *Engine) startGather(h gatherHost, p *program, v *twiml.Gather) {
 	e.nextPrompt(g)
 }
 
-// nextPrompt plays the next nested Say, Play or Pause of g; once they are
-// over, g waits for keys.
+// nextPrompt plays the next nested Say, Play or Pause of g, as the player
+// would (soundOf); once they are over, g waits for keys.
 func (e *Engine) nextPrompt(g *gather) {
 	if !g.host.gathering(g) {
 		return
@@ -73,26 +73,17 @@ func (e *Engine) nextPrompt(g *gather) {
 	}
 	v := cp.verbs[cp.pc]
 	cp.pc++
-	var h Hearing
-	var d time.Duration
-	loop := 1
-	switch v := v.(type) {
-	case *twiml.Say:
-		h, d, loop = g.host.media("say", v.Text), sayDuration(v.Text), v.Loop
-	case *twiml.Play:
-		u := e.resolveOr(cp, v.URL)
-		h, d, loop = g.host.media("play", u), e.mediaDuration(u), v.Loop
-	case *twiml.Pause:
-		h, d = silence("pause"), time.Duration(v.Length)*time.Second
-	default:
+	s, ok := e.soundOf(g.host, cp, v)
+	if !ok {
 		e.nextPrompt(g)
 		return
 	}
-	g.host.hear(h)
-	if loop == 0 {
+	g.host.hear(s.h)
+	d, forever := s.length()
+	if forever {
 		return // a prompt that loops forever: only a key press ends it
 	}
-	g.timer = e.after(d*time.Duration(loop), func() { e.nextPrompt(g) })
+	g.timer = e.after(d, func() { e.nextPrompt(g) })
 }
 
 // gatherTimeout (re)starts g's wait for the next key.

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/url"
-	"time"
 )
 
 // The two hosts of the player (player.go) and of <Gather> (gather.go): a
@@ -28,15 +27,16 @@ func (h callHost) hear(m Hearing) {
 	h.e.touch(h.c)
 }
 
-func (h callHost) play(m Hearing, d time.Duration, loop int) {
+func (h callHost) play(s sound) {
 	e, c := h.e, h.c
-	h.hear(m)
-	if loop == 0 {
+	h.hear(s.h)
+	d, forever := s.length()
+	if forever {
 		c.wait = waitForever
 		return
 	}
 	c.wait = waitMedia
-	c.timer = e.after(d*time.Duration(loop), func() {
+	c.timer = e.after(d, func() {
 		c.timer = nil
 		c.wait = waitNone
 		h.hear(Hearing{})
@@ -90,13 +90,14 @@ func (h runnerHost) hear(m Hearing) {
 	h.r.touch()
 }
 
-func (h runnerHost) play(m Hearing, d time.Duration, loop int) {
+func (h runnerHost) play(s sound) {
 	e, r := h.e, h.r
-	h.hear(m)
-	if loop == 0 {
+	h.hear(s.h)
+	d, forever := s.length()
+	if forever {
 		return
 	}
-	r.timer = e.after(d*time.Duration(loop), func() {
+	r.timer = e.after(d, func() {
 		r.timer = nil
 		e.runnerRun(r)
 	})

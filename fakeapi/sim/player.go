@@ -22,9 +22,8 @@ type playerHost interface {
 	// media is what the party hears of a verb's source ("say", "play")
 	// and its text or URL.
 	media(source, m string) Hearing
-	// play makes the party hear h for d, loop times (loop 0: forever),
-	// then runs the host's next verb.
-	play(h Hearing, d time.Duration, loop int)
+	// play makes the party hear s, then runs the host's next verb.
+	play(s sound)
 	// resolve makes ref absolute against document p. When it cannot, the
 	// host reports why and gives its document up, and ok is false.
 	resolve(p *program, ref string) (abs string, ok bool)
@@ -36,6 +35,22 @@ type playerHost interface {
 	shownURL(written, resolved string) string
 }
 
+// sound is what a Say, Play or Pause plays: the party hears h for d, loop
+// times (loop 0: until something else stops it).
+type sound struct {
+	h    Hearing
+	d    time.Duration
+	loop int
+}
+
+// length is how long s plays in all, or forever.
+func (s sound) length() (total time.Duration, forever bool) {
+	if s.loop == 0 {
+		return 0, true
+	}
+	return s.d * time.Duration(s.loop), false
+}
+
 // playVerb plays v, a verb of document p, on h if it is a Say, Play, Pause
 // or Redirect, and reports whether it was one. Each blocks h: its next verb
 // runs when the sound is over, or with the document a Redirect fetches.
@@ -44,30 +59,45 @@ func (e *Engine) playVerb(h playerHost, p *program, v twiml.Verb) bool {
 	switch v := v.(type) {
 	case *twiml.Say:
 		e.tracef(c, KindVerb, "%s <Say> %s%s", name, quoteShort(v.Text, 60), loopNote(v.Loop))
-		h.play(h.media("say", v.Text), sayDuration(v.Text), v.Loop)
 	case *twiml.Play:
 		if v.Digits != "" {
 			e.tracef(c, KindVerb, "%s <Play digits=%q>", name, v.Digits)
-			h.play(h.media("play", "DTMF "+v.Digits), time.Duration(len(v.Digits))*500*time.Millisecond, 1)
-			break
+			h.play(sound{h.media("play", "DTMF "+v.Digits), time.Duration(len(v.Digits)) * 500 * time.Millisecond, 1})
+			return true
 		}
-		u := e.resolveOr(p, v.URL)
-		e.tracef(c, KindVerb, "%s <Play> %s%s", name, h.shownURL(v.URL, u), loopNote(v.Loop))
-		h.play(h.media("play", u), e.mediaDuration(u), v.Loop)
+		e.tracef(c, KindVerb, "%s <Play> %s%s", name, h.shownURL(v.URL, e.resolveOr(p, v.URL)), loopNote(v.Loop))
 	case *twiml.Pause:
 		e.tracef(c, KindVerb, "%s <Pause length=%d>", name, v.Length)
-		h.play(silence("pause"), time.Duration(v.Length)*time.Second, 1)
 	case *twiml.Redirect:
-		target, ok := h.resolve(p, v.URL)
-		if !ok {
-			break
+		if target, ok := h.resolve(p, v.URL); ok {
+			e.tracef(c, KindVerb, "%s <Redirect> to %s", name, target)
+			h.fetch(target, v.Method, nil, "redirect")
 		}
-		e.tracef(c, KindVerb, "%s <Redirect> to %s", name, target)
-		h.fetch(target, v.Method, nil, "redirect")
+		return true
 	default:
 		return false
 	}
+	s, _ := e.soundOf(h, p, v)
+	h.play(s)
 	return true
+}
+
+// soundOf is what v, a Say, Play or Pause of document p, plays on h, for
+// the player and for the prompts of a <Gather>; false for another verb.
+// It takes every Play for one of a URL: playVerb plays <Play digits> before
+// it gets here, but a <Gather> prompt does not (it then plays the document's
+// own URL, as it always has; moving the digits case here would change that).
+func (e *Engine) soundOf(h playerHost, p *program, v twiml.Verb) (sound, bool) {
+	switch v := v.(type) {
+	case *twiml.Say:
+		return sound{h.media("say", v.Text), sayDuration(v.Text), v.Loop}, true
+	case *twiml.Play:
+		u := e.resolveOr(p, v.URL)
+		return sound{h.media("play", u), e.mediaDuration(u), v.Loop}, true
+	case *twiml.Pause:
+		return sound{silence("pause"), time.Duration(v.Length) * time.Second, 1}, true
+	}
+	return sound{}, false
 }
 
 // loopNote says how often a verb plays, for the trace.
