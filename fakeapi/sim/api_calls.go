@@ -214,7 +214,7 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 	}
 	e.tracef(c, KindREST, "POST /Calls/%s %s redirects %s", wire.Short(c.Sid), what, e.name(c))
 	// New TwiML takes the leg out of its conference or queue first
-	// (pitfall 4; conference.go, queue.go).
+	// (pitfall 4; rooms.go).
 	e.leaveRooms(c, leftRedirected, "")
 	if c.dialing != nil {
 		e.parentRedirected(c)

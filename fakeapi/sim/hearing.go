@@ -92,7 +92,7 @@ func shortAll(sids []string) []string {
 // hearingOf works out what the far end of c hears right now.
 func (e *Engine) hearingOf(c *Call) Hearing {
 	if c.Live() {
-		// A conference, a queue or a queue bridge decides (conference.go).
+		// A conference, a queue or a queue bridge decides (rooms.go).
 		if h, ok := e.roomHearing(c); ok {
 			return h
 		}
