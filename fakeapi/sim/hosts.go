@@ -1,8 +1,6 @@
 package sim
 
-import (
-	"net/url"
-)
+import "net/url"
 
 // The two hosts of the player (player.go) and of <Gather> (gather.go): a
 // leg's own TwiML, and a restricted document a mediaRunner plays on a leg
@@ -40,7 +38,7 @@ func (h callHost) play(s sound) {
 		c.timer = nil
 		c.wait = waitNone
 		h.hear(Hearing{})
-		e.run(c)
+		h.next()
 	})
 }
 
@@ -99,7 +97,7 @@ func (h runnerHost) play(s sound) {
 	}
 	r.timer = e.after(d, func() {
 		r.timer = nil
-		e.runnerRun(r)
+		h.next()
 	})
 }
 
