@@ -24,9 +24,12 @@
 //
 // # Files
 //
-//	fake.go              Fake, Options, New; Do, View, Advance; driving the engine
-//	                     (manual or real clock, a request's webhook budget);
-//	                     performing webhooks; CheckInvariants
+//	fake.go              Fake, Options, New, Close; Do, View, Advance; driving
+//	                     the engine with the manual clock (webhooks one at a
+//	                     time, in order); performing webhooks; CheckInvariants
+//	drive_real.go        driving it with the real clock: catching up with the
+//	                     wall clock before every request, the bounded pool of
+//	                     concurrent webhooks, the clock's goroutine
 //	routes.go            the route table: every REST and control API route
 //	                     (method, path pattern, handler); ControlPrefix
 //	router.go            serving the table: one ServeMux per process,
