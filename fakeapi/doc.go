@@ -1,6 +1,7 @@
 // Package fakeapi is an in-process fake of Twilio's Voice REST API
-// (2010-04-01: Calls, IncomingPhoneNumbers, Conferences and their
-// Participants, Queues and their Members) and of the platform behind it:
+// (2010-04-01: Calls and their UserDefinedMessages, IncomingPhoneNumbers,
+// Conferences and their Participants, Queues and their Members,
+// Applications, Keys) and of the platform behind it:
 // call legs, <Dial> bridges, conferences, queues and signed webhooks to the
 // app, run by the deterministic engine in package sim on a virtual clock.
 //
@@ -14,8 +15,9 @@
 // Besides Twilio's API the handler serves holdlab's control API under
 // ControlPrefix: place an inbound call, script a phone, make a party hang up
 // or press keys, move the clock, read what a leg hears and the trace, inject
-// faults. Routes lists every route; each requires the account's
-// credentials.
+// faults, register Voice SDK devices and place their calls. Routes lists
+// every route; each requires the account's credentials or one of its API
+// keys (Options.APIKeys, CreateAPIKey).
 //
 // To test an app's own resilience, InjectFault makes the REST API fail on
 // purpose (429 / 20429, 500 / 20500, latency, dropped connections), also
@@ -41,8 +43,15 @@
 //	rest_numbers.go      IncomingPhoneNumbers
 //	rest_conferences.go  Conferences and Participants
 //	rest_queues.go       Queues and Members
+//	rest_applications.go Applications (TwiML Apps)
+//	rest_keys.go         Keys (API keys)
+//	rest_messages.go     a call's UserDefinedMessages and their subscriptions
+//	keys.go              API keys: the store, authentication with a key,
+//	                     CreateAPIKey, RestClientWithAPIKey
 //	control.go           the control API: its Go methods (PlaceCall, SetPhone,
 //	                     HangUp, Hears, Trace, …) and its HTTP handlers
+//	control_clients.go   Voice SDK devices on the control API and in Go
+//	                     (RegisterClient, PlaceClientCall, …); a call's messages
 //	faults.go            Fault, InjectFault, Faults, RemoveFault, ClearFaults
 //	transport.go         in-memory HTTP both ways: HTTPClient, RestClient,
 //	                     NewRestClient, BaseURLTransport; webhooks to

@@ -73,6 +73,10 @@ type Options struct {
 	// step and record what is broken; CheckInvariants reports it. For
 	// tests: each check walks every call.
 	CheckInvariants bool
+	// APIKeys are API keys the account has from the start (keys.go): their
+	// SID and secret authenticate requests as the account's credentials
+	// do. CreateAPIKey and POST /Keys.json make more.
+	APIKeys []APIKey
 }
 
 // Fake is an in-process fake of Twilio's Voice REST API and platform. It is
@@ -103,6 +107,7 @@ type Fake struct {
 	closing sync.Once
 
 	faults faultSet // injected faults (faults.go); own lock
+	keys   keyStore // API keys (keys.go); own lock
 }
 
 // New returns a running fake. Call Close when done with it.
@@ -153,6 +158,9 @@ func New(opts Options) (*Fake, error) {
 	})
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()
+	if err := f.keys.init(opts.Seed, opts.APIKeys, f.eng.Now()); err != nil {
+		return nil, err
+	}
 	// No Client.Timeout: perform bounds each webhook with its context's
 	// deadline, and a Timeout would start a second timer per request.
 	f.webhook = &http.Client{

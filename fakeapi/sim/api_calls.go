@@ -23,6 +23,9 @@ type CallParams struct {
 	StatusCallbackEvents []string      // default: completed only
 	Timeout              time.Duration // ring time, default 60s
 	TimeLimit            time.Duration // 0: no limit
+	// ApplicationSid, when set, makes the call use that TwiML App's URLs
+	// (api_applications.go).
+	ApplicationSid string
 }
 
 // CreateCall creates an outbound-api call. It starts queued; it is
@@ -33,6 +36,9 @@ func (e *Engine) CreateCall(p CallParams) (*Call, error) {
 	}
 	if p.From == "" {
 		return nil, errBadRequest(21213, "No 'From' number is specified")
+	}
+	if err := e.callApplication(&p); err != nil {
+		return nil, err
 	}
 	if p.URL == "" && p.Twiml == "" {
 		return nil, errBadRequest(21205, "Url parameter is required.")

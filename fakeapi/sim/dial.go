@@ -53,10 +53,13 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 			nouns = append(nouns, n.Number)
 		case *twiml.Client:
 			d.addChild(e, "client:"+n.Identity, n.URL, n.Method, n.StatusCallbacks)
+			e.clientDialed(d.children[len(d.children)-1], n.Params)
 			nouns = append(nouns, "client:"+n.Identity)
 		case *twiml.Sip:
 			d.addChild(e, n.URI, n.URL, n.Method, n.StatusCallbacks)
 			nouns = append(nouns, n.URI)
+		case *twiml.Application:
+			nouns = append(nouns, e.dialApplication(d, n)) // dial_application.go
 		default:
 			e.traceCode(c, KindWarning, 12200, "%s <Dial><%s> is not modelled yet; skipped", e.name(c), n.Name())
 		}

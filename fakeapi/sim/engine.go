@@ -69,6 +69,8 @@ type Engine struct {
 
 	trace traceLog
 
+	sdk sdkState // TwiML Apps, Voice SDK devices, user-defined messages (clients.go)
+
 	violations []error // with Config.CheckInvariants (invariants.go)
 	// traceChecked is how far the checks after each step found the trace
 	// in order (invariants.go).

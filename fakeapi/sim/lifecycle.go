@@ -67,6 +67,9 @@ func (e *Engine) dispatch(c *Call) {
 		e.startInbound(in, n)
 		return
 	}
+	if e.dispatchSDK(c) { // a TwiML App, or a client with no device (clients.go)
+		return
+	}
 	e.attachPhone(c, c.To)
 	e.ringPhone(c)
 }

@@ -147,7 +147,7 @@ func (e *Engine) ringPhone(c *Call) {
 		return
 	case AnswerBusy:
 		if s.After == 0 {
-			e.endCall(c, StatusBusy, "the line is busy")
+			e.endCall(c, StatusBusy, busyCause(c))
 			return
 		}
 	}
@@ -160,7 +160,7 @@ func (e *Engine) ringPhone(c *Call) {
 	case AnswerBusy:
 		if s.After < c.timeout {
 			p.events = append(p.events, e.after(s.After, func() {
-				e.endCall(c, StatusBusy, "the line is busy")
+				e.endCall(c, StatusBusy, busyCause(c))
 			}))
 		}
 	}

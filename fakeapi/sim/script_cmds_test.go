@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,6 +91,8 @@ func init() {
 		"queue":      (*script).cmdQueue,
 		"requests":   (*script).cmdRequests,
 	}
+	// TwiML Apps, Voice SDK devices, user-defined messages.
+	maps.Copy(scriptCmds, sdkScriptCmds)
 }
 
 // exec runs the command of td.
@@ -327,7 +330,7 @@ func (s *script) cmdApp(td *datadriven.TestData) string {
 	case s.given(td, "content-type"):
 		s.canned[u] = Result{StatusCode: 200, ContentType: s.req(td, "content-type"), Body: []byte(td.Input)}
 	default:
-		s.w.app.twiml(u, td.Input)
+		s.w.app.twiml(u, s.expandApps(td, td.Input))
 	}
 	return ""
 }

@@ -478,6 +478,8 @@ func (p *parser) noun(c child) Noun {
 		return p.conference(c)
 	case "Queue":
 		return p.queue(c)
+	case "Application":
+		return p.application(c)
 	}
 	p.skip(c, "Dial")
 	return nil
@@ -505,6 +507,10 @@ func (p *parser) client(k child) *Client {
 	}
 	haveIdentity := false
 	text := p.content(k, true, func(id child) {
+		if id.name == "Parameter" {
+			c.Params = p.parameter(id, c.Params)
+			return
+		}
 		if id.name != "Identity" {
 			p.skip(id, "Client")
 			return

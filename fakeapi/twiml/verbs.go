@@ -9,7 +9,8 @@ type Verb interface {
 	Name() string
 }
 
-// Noun is something a <Dial> connects to: Number, Client, Sip, Conference or Queue.
+// Noun is something a <Dial> connects to: Number, Client, Sip, Conference,
+// Queue or Application.
 type Noun interface {
 	Path() string
 	Name() string
@@ -135,13 +136,15 @@ type Number struct {
 	StatusCallbacks
 }
 
-// Client dials a Twilio Client identity.
+// Client dials a Twilio Client identity: a Voice SDK device. Params are
+// its <Parameter> children, the custom parameters the device receives.
 type Client struct {
 	Node
 	Identity string
 	URL      string
 	Method   string
 	StatusCallbacks
+	Params []Parameter
 }
 
 // Sip dials a SIP URI.

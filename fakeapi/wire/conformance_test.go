@@ -23,6 +23,11 @@ var modelPairs = []struct {
 	{"Participant", &Participant{}, &openapi.ApiV2010Participant{}},
 	{"Queue", &Queue{}, &openapi.ApiV2010Queue{}},
 	{"Member", &Member{}, &openapi.ApiV2010Member{}},
+	{"Key", &Key{}, &openapi.ApiV2010Key{}},
+	{"NewKey", &NewKey{}, &openapi.ApiV2010NewKey{}},
+	{"Application", &Application{}, &openapi.ApiV2010Application{}},
+	{"UserDefinedMessage", &UserDefinedMessage{}, &openapi.ApiV2010UserDefinedMessage{}},
+	{"UserDefinedMessageSubscription", &UserDefinedMessageSubscription{}, &openapi.ApiV2010UserDefinedMessageSubscription{}},
 }
 
 // jsonField is one JSON property of a struct.
