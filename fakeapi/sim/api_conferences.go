@@ -20,8 +20,12 @@ const (
 )
 
 // TimeFilter is one date filter of a list: DateCreated=, DateCreated< or
-// DateCreated> (Op '=', '<' or '>'). With DateOnly the comparison is by UTC
-// day, and '<' and '>' include the day itself, as Twilio documents.
+// DateCreated> (Op '=', '<' or '>'), and the Calls list's StartTime and
+// EndTime filters. With DateOnly the comparison is by UTC day, and '<' and
+// '>' include the day itself, as Twilio documents. Without it (a date and
+// time, as twilio-go sends StartTime), '<' and '>' compare the instants
+// (inclusive), and '=' still means "on this date" (INFERRED: Twilio
+// documents dates only).
 type TimeFilter struct {
 	Op       byte
 	T        time.Time
@@ -31,7 +35,7 @@ type TimeFilter struct {
 // Match reports whether t passes the filter.
 func (f TimeFilter) Match(t time.Time) bool {
 	t = t.UTC()
-	if f.DateOnly {
+	if f.DateOnly || f.Op == '=' {
 		day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 		ref := f.T.UTC()
 		ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
@@ -43,13 +47,10 @@ func (f TimeFilter) Match(t time.Time) bool {
 		}
 		return day.Equal(ref)
 	}
-	switch f.Op {
-	case '<':
+	if f.Op == '<' {
 		return !t.After(f.T)
-	case '>':
-		return !t.Before(f.T)
 	}
-	return t.Equal(f.T)
+	return !t.Before(f.T)
 }
 
 // ConferenceFilter selects conferences in Conferences.
