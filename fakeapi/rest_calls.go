@@ -88,6 +88,14 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	if filter.Status != "" && !validStatus(filter.Status) {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
 	}
+	// StartTime, StartTime<, StartTime>, EndTime, EndTime<, EndTime>
+	// (https://www.twilio.com/docs/voice/api/call-resource#read-multiple-call-resources).
+	if filter.Started, err = timeFilters(form, "StartTime"); err != nil {
+		return err
+	}
+	if filter.Ended, err = timeFilters(form, "EndTime"); err != nil {
+		return err
+	}
 	return listJSON(f, w, r, form, req, wire.KeyCalls, func(e *sim.Engine) ([]*sim.Call, error) {
 		return e.Calls(filter), nil
 	}, f.callJSON)

@@ -55,6 +55,7 @@ type world struct {
 	mu       sync.Mutex
 	docs     map[string]string // raw app: path -> TwiML
 	audio    map[string]bool   // raw app: paths that answer with audio
+	sig      signatureCheck    // raw app: its X-Twilio-Signature check (steps_pitfalls.go)
 	received []received        // webhooks the raw app and the strategy received
 
 	first     string // SID of the conversation's first leg
@@ -156,6 +157,10 @@ func (w *world) recording(h http.Handler, raw bool) http.Handler {
 
 // serveRaw answers the raw app's paths with the TwiML the scenario gave.
 func (w *world) serveRaw(rw http.ResponseWriter, r *http.Request) {
+	if w.signatureRefused(r) {
+		rw.WriteHeader(http.StatusForbidden)
+		return
+	}
 	path := r.URL.Path
 	w.mu.Lock()
 	doc, ok := w.docs[path]

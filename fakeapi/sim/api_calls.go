@@ -99,20 +99,45 @@ func (e *Engine) call(sid string) (*Call, error) {
 type CallFilter struct {
 	To, From, ParentCallSid string
 	Status                  Status
+	// Started and Ended are the StartTime and EndTime filters (StartTime,
+	// StartTime<, StartTime>, and the same for EndTime). A call that was
+	// never answered has no start time, and one still live no end time:
+	// such a call matches no filter on it (INFERRED: Twilio's list shows
+	// their start_time or end_time empty).
+	Started, Ended []TimeFilter
 }
 
-// Calls returns the calls matching f, newest first, as Twilio lists them.
+// Calls returns the calls matching f, newest first, as Twilio lists them
+// (https://www.twilio.com/docs/voice/api/call-resource#read-multiple-call-resources).
 func (e *Engine) Calls(f CallFilter) []*Call {
 	var out []*Call
 	for i := len(e.order) - 1; i >= 0; i-- {
 		c := e.order[i]
 		if (f.To == "" || c.To == f.To) && (f.From == "" || c.From == f.From) &&
 			(f.ParentCallSid == "" || c.ParentCallSid == f.ParentCallSid) &&
-			(f.Status == "" || c.Status == f.Status) {
+			(f.Status == "" || c.Status == f.Status) &&
+			matchTimes(f.Started, c.StartTime) && matchTimes(f.Ended, c.EndTime) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// matchTimes reports whether t passes every filter; the zero time (not
+// set) passes none.
+func matchTimes(fs []TimeFilter, t time.Time) bool {
+	if len(fs) == 0 {
+		return true
+	}
+	if t.IsZero() {
+		return false
+	}
+	for _, f := range fs {
+		if !f.Match(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // DeleteCall removes an ended call's record.

@@ -20,8 +20,12 @@ const (
 )
 
 // TimeFilter is one date filter of a list: DateCreated=, DateCreated< or
-// DateCreated> (Op '=', '<' or '>'). With DateOnly the comparison is by UTC
-// day, and '<' and '>' include the day itself, as Twilio documents.
+// DateCreated> (Op '=', '<' or '>'), and the Calls list's StartTime and
+// EndTime filters. With DateOnly the comparison is by UTC day, and '<' and
+// '>' include the day itself, as Twilio documents. Without it (a date and
+// time, as twilio-go sends StartTime), '<' and '>' compare the instants
+// (inclusive), and '=' still means "on this date" (INFERRED: Twilio
+// documents dates only).
 type TimeFilter struct {
 	Op       byte
 	T        time.Time
@@ -31,7 +35,7 @@ type TimeFilter struct {
 // Match reports whether t passes the filter.
 func (f TimeFilter) Match(t time.Time) bool {
 	t = t.UTC()
-	if f.DateOnly {
+	if f.DateOnly || f.Op == '=' {
 		day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 		ref := f.T.UTC()
 		ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
@@ -43,13 +47,10 @@ func (f TimeFilter) Match(t time.Time) bool {
 		}
 		return day.Equal(ref)
 	}
-	switch f.Op {
-	case '<':
+	if f.Op == '<' {
 		return !t.After(f.T)
-	case '>':
-		return !t.Before(f.T)
 	}
-	return t.Equal(f.T)
+	return !t.Before(f.T)
 }
 
 // ConferenceFilter selects conferences in Conferences.
@@ -198,6 +199,11 @@ type ParticipantParams struct {
 	ConferenceStatusCallback       string
 	ConferenceStatusCallbackMethod string
 	ConferenceStatusCallbackEvents []string
+
+	// CallerID, when set, is the caller ID the new call presents instead
+	// of From: the created call's From. CallerDisplayName is the display
+	// name of the SIP From header (SIP calls only).
+	CallerID, CallerDisplayName string
 }
 
 // CreateParticipant dials a new outbound-api call into the conference
@@ -250,7 +256,15 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 	if created {
 		cf = e.newConference(conference)
 	}
-	c := e.newCall(DirectionOutboundAPI, p.From, p.To, nil)
+	// INFERRED: CallerId, when given, is the caller ID of the call, so it is
+	// the call's From; Twilio documents both From and CallerId as "the
+	// phone number ... that made this call", CallerId for the From header
+	// (https://www.twilio.com/docs/voice/api/conference-participant-resource).
+	from := p.From
+	if p.CallerID != "" {
+		from = p.CallerID
+	}
+	c := e.newCall(DirectionOutboundAPI, from, p.To, nil)
 	c.StatusCallback, c.StatusCallbackMethod = p.StatusCallback, orPOST(p.StatusCallbackMethod)
 	c.StatusCallbackEvents = eventSet(p.StatusCallbackEvents)
 	c.timeout = p.Timeout
@@ -302,7 +316,7 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 	}
 	cf.parts = append(cf.parts, pt)
 	c.part = pt
-	e.tracef(c, KindREST, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s", conference, e.name(c), p.To, p.From, confName(cf))
+	e.tracef(c, KindREST, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s%s", conference, e.name(c), p.To, from, confName(cf), callerIDText(p))
 	if created {
 		e.tracef(c, KindConf, "conference %s (%s) is created", confName(cf), wire.Short(cf.Sid))
 		e.fixCallbacks(cf, pt)
@@ -443,4 +457,27 @@ func (e *Engine) KickParticipant(confSid, callSidOrLabel string) error {
 	}
 	e.flushHearing()
 	return nil
+}
+
+// callerIDText says, for the trace, how a participant's call presents
+// itself: the CallerId that replaced From, and the CallerDisplayName. The
+// display name is "the display name in the From header ... Only applicable
+// for calls to sip address"; holdlab shows it here only (INFERRED: the
+// Call resource has no field for it).
+func callerIDText(p ParticipantParams) string {
+	var parts []string
+	if p.CallerID != "" && p.CallerID != p.From {
+		parts = append(parts, "CallerId "+p.CallerID+" instead of From "+p.From)
+	}
+	if p.CallerDisplayName != "" {
+		if strings.HasPrefix(p.To, "sip:") {
+			parts = append(parts, fmt.Sprintf("display name %q", p.CallerDisplayName))
+		} else {
+			parts = append(parts, fmt.Sprintf("CallerDisplayName %q ignored: it applies to SIP calls only", p.CallerDisplayName))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }

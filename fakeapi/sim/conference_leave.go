@@ -90,10 +90,12 @@ func (e *Engine) afterConference(pt *Participant, how leaveHow, st Status) {
 		}
 		return
 	}
-	// A conference Dial's action gets no DialCallSid or DialCallDuration
-	// (§1.2); DialCallStatus=completed is INFERRED.
-	params := url.Values{"DialCallStatus": {"completed"}}
-	e.tracef(c, KindDial, "%s's <Dial><Conference> ends: DialCallStatus=completed", e.name(c))
+	// "When calling a conference, the DialCallStatus will be answered"
+	// (https://www.twilio.com/docs/voice/twiml/dial, the DialCallStatus
+	// values). A conference Dial's action gets no DialCallSid or
+	// DialCallDuration, which belong to a dialed call.
+	params := url.Values{"DialCallStatus": {"answered"}}
+	e.tracef(c, KindDial, "%s's <Dial><Conference> ends: DialCallStatus=answered", e.name(c))
 	if how == leftHungUp {
 		e.actionCallback(c, pt.prog, pt.dial.Action, pt.dial.Method, params, st, "dial action (the caller is gone; the answer is ignored)")
 		return

@@ -17,6 +17,8 @@ type dialState struct {
 	verb     *twiml.Dial
 	prog     *program
 	children []*Call
+	// pending are the nouns of a <Dial sequential="true"> not dialed yet.
+	pending  []dialTarget
 	answered *Call // the child that answered first
 	bridged  bool
 	since    time.Time // when the bridge started
@@ -45,24 +47,37 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 		}
 	}
 	d := &dialState{parent: c, verb: v, prog: p}
-	var nouns []string
+	var targets []dialTarget
 	for _, n := range v.Nouns {
 		switch n := n.(type) {
 		case *twiml.Number:
-			d.addChild(e, n.Number, n.URL, n.Method, n.StatusCallbacks)
-			nouns = append(nouns, n.Number)
+			targets = append(targets, dialTarget{address: n.Number, url: n.URL, method: n.Method, cb: n.StatusCallbacks})
 		case *twiml.Client:
-			d.addChild(e, "client:"+n.Identity, n.URL, n.Method, n.StatusCallbacks)
-			e.clientDialed(d.children[len(d.children)-1], n.Params)
-			nouns = append(nouns, "client:"+n.Identity)
+			targets = append(targets, dialTarget{address: "client:" + n.Identity, url: n.URL, method: n.Method, cb: n.StatusCallbacks,
+				setup: func(ch *Call) { e.clientDialed(ch, n.Params) }})
 		case *twiml.Sip:
-			d.addChild(e, n.URI, n.URL, n.Method, n.StatusCallbacks)
-			nouns = append(nouns, n.URI)
+			targets = append(targets, dialTarget{address: n.URI, url: n.URL, method: n.Method, cb: n.StatusCallbacks})
 		case *twiml.Application:
-			nouns = append(nouns, e.dialApplication(d, n)) // dial_application.go
+			targets = append(targets, e.applicationTarget(d, n)) // dial_application.go
 		default:
 			e.traceCode(c, KindWarning, 12200, "%s <Dial><%s> is not modelled yet; skipped", e.name(c), n.Name())
 		}
+	}
+	nouns := make([]string, len(targets))
+	for i, t := range targets {
+		nouns[i] = t.name()
+	}
+	first := targets
+	if v.Sequential && len(targets) > 0 {
+		// <Dial sequential="true"> rings its nouns one after another, in
+		// document order, instead of all at once. INFERRED: each rings for
+		// the whole Dial timeout; one that is busy, fails or does not
+		// answer lets the next ring at once; the first to answer is
+		// bridged, and the rest are never dialed.
+		first, d.pending = targets[:1], targets[1:]
+	}
+	for _, t := range first {
+		d.ring(e, t)
 	}
 	e.tracef(c, KindVerb, "%s <Dial> %s (timeout %ds%s)", e.name(c), strings.Join(nouns, ", "), v.Timeout, dialFlags(v))
 	if len(d.children) == 0 {
@@ -72,11 +87,55 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 	c.wait = waitDial
 	e.touch(c)
 	for _, ch := range d.children {
-		e.tracef(ch, KindDial, "%s dials %s as child leg %s", e.name(c), ch.To, wire.Short(ch.Sid))
-		ch := ch
-		e.after(0, func() { e.dispatch(ch) })
+		e.dispatchChild(d, ch)
 	}
 	return false
+}
+
+// dialTarget is one noun of a <Dial> to ring: its address, its whisper
+// (<Number url>) and its status callbacks.
+type dialTarget struct {
+	address     string
+	shown       string // how the <Dial>'s trace line names it, if not by address
+	url, method string
+	cb          twiml.StatusCallbacks
+	setup       func(ch *Call) // readies its leg before it is dispatched (SDK devices, Apps)
+}
+
+// name is how the <Dial>'s trace line names t.
+func (t dialTarget) name() string {
+	if t.shown != "" {
+		return t.shown
+	}
+	return t.address
+}
+
+// ring adds t's child leg to d, ready to be dispatched.
+func (d *dialState) ring(e *Engine, t dialTarget) *Call {
+	ch := d.addChild(e, t.address, t.url, t.method, t.cb)
+	if t.setup != nil {
+		t.setup(ch)
+	}
+	return ch
+}
+
+// dispatchChild places a child leg of d.
+func (e *Engine) dispatchChild(d *dialState, ch *Call) {
+	e.tracef(ch, KindDial, "%s dials %s as child leg %s", e.name(d.parent), ch.To, wire.Short(ch.Sid))
+	e.after(0, func() { e.dispatch(ch) })
+}
+
+// dialNext rings the next noun of a sequential <Dial>, if one is left;
+// why says what became of the one before.
+func (e *Engine) dialNext(d *dialState, why string) bool {
+	if len(d.pending) == 0 {
+		return false
+	}
+	t := d.pending[0]
+	d.pending = d.pending[1:]
+	e.tracef(d.parent, KindDial, "%s's <Dial sequential> goes on to %s: %s", e.name(d.parent), t.name(), why)
+	e.dispatchChild(d, d.ring(e, t))
+	return true
 }
 
 func dialFlags(v *twiml.Dial) string {
@@ -88,11 +147,14 @@ func dialFlags(v *twiml.Dial) string {
 	if v.HangupOnStar {
 		f = append(f, "hangupOnStar")
 	}
+	if v.Sequential {
+		f = append(f, "sequential")
+	}
 	return ", " + strings.Join(f, ", ")
 }
 
 // addChild creates a child leg to address for this Dial.
-func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod string, cb twiml.StatusCallbacks) {
+func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod string, cb twiml.StatusCallbacks) *Call {
 	parent := d.parent
 	from := parent.From
 	if d.verb.CallerID != "" {
@@ -105,6 +167,7 @@ func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod strin
 	ch.StatusCallbackEvents = eventSet(cb.StatusCallbackEvent)
 	ch.answerer = func() { e.childAnswered(d, ch, whisperURL, whisperMethod) }
 	d.children = append(d.children, ch)
+	return ch
 }
 
 // childAnswered: the first child to answer wins; the others stop ringing.
@@ -183,6 +246,10 @@ func (e *Engine) childEnded(d *dialState, ch *Call) {
 			return
 		}
 	}
+	if e.dialNext(d, wire.Short(ch.Sid)+" ended "+string(ch.Status)) {
+		return
+	}
+	// INFERRED for a sequential Dial: the outcome is the last noun's.
 	e.endDial(d, dialStatus(ch.Status), ch, false, false)
 }
 
@@ -309,7 +376,7 @@ func (e *Engine) childRedirected(ch *Call) {
 				alive = true
 			}
 		}
-		if !alive {
+		if !alive && !e.dialNext(d, wire.Short(ch.Sid)+" was redirected by REST") {
 			e.endDial(d, "completed", ch, false, false)
 		}
 	}

@@ -19,17 +19,18 @@ import (
 // https://www.twilio.com/docs/voice/twiml/dial/application/usage.
 const appParamPrefix = "Param_"
 
-// dialApplication adds d's child leg to the App of n and returns how the
-// <Dial>'s trace line names it.
-func (e *Engine) dialApplication(d *dialState, n *twiml.Application) string {
-	d.addChild(e, n.ApplicationSid, n.URL, n.Method, n.StatusCallbacks)
-	ch := d.children[len(d.children)-1]
+// applicationTarget is the <Dial> target of n: a child leg that reaches
+// the App of n.
+func (e *Engine) applicationTarget(d *dialState, n *twiml.Application) dialTarget {
 	to := n.ApplicationSid
 	if n.CopyParentTo {
 		to = d.parent.To
 	}
-	e.sdkDialed(ch, &sdkDial{isApp: true, app: n.ApplicationSid, to: to, params: n.Params})
-	return "application " + wire.Short(n.ApplicationSid)
+	return dialTarget{address: n.ApplicationSid, shown: "application " + wire.Short(n.ApplicationSid),
+		url: n.URL, method: n.Method, cb: n.StatusCallbacks,
+		setup: func(ch *Call) {
+			e.sdkDialed(ch, &sdkDial{isApp: true, app: n.ApplicationSid, to: to, params: n.Params})
+		}}
 }
 
 // dialApp places c, the child leg of a <Dial><Application>: it fails when

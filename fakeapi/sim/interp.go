@@ -62,8 +62,16 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 	case *twiml.Reject:
 		e.tracef(c, KindVerb, "%s <Reject reason=%q>", e.name(c), v.Reason)
 		if c.Direction == DirectionInbound && !c.Answered() {
-			// INFERRED: a rejected call ends busy, whichever reason is given.
-			e.endCall(c, StatusBusy, "<Reject> refused the call")
+			// "The call ends with a status of busy or no-answer, depending
+			// on the verb's reason attribute"
+			// (https://www.twilio.com/docs/voice/twiml/reject). INFERRED
+			// mapping, as Twilio-compatible platforms document it: busy for
+			// reason="busy", no-answer for "rejected" (the default).
+			st := StatusNoAnswer
+			if v.Reason == "busy" {
+				st = StatusBusy
+			}
+			e.endCall(c, st, "<Reject reason=\""+v.Reason+"\"> refused the call")
 		} else {
 			e.endCall(c, StatusCompleted, "<Reject> on an answered call hangs up")
 		}

@@ -153,7 +153,10 @@ func (e *Engine) endCall(c *Call, st Status, cause string) {
 		switch {
 		case o.Answered():
 			e.endCall(o, StatusCompleted, "the other side, "+wire.Short(c.Sid)+", ended")
-		case st == StatusBusy || st == StatusFailed:
+		case st == StatusBusy || st == StatusFailed,
+			st == StatusNoAnswer && c.Direction == DirectionInbound:
+			// An inbound leg refused by <Reject reason="rejected"> ends the
+			// leg that called it no-answer too (INFERRED).
 			e.endCall(o, st, wire.Short(c.Sid)+" ended "+string(st))
 		default:
 			e.endCall(o, StatusCanceled, wire.Short(c.Sid)+" ended before it was answered")

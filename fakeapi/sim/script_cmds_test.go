@@ -414,6 +414,8 @@ func (s *script) cmdHangup(td *datadriven.TestData) string {
 func (s *script) cmdParticipant(td *datadriven.TestData) string {
 	p := ParticipantParams{
 		From: s.req(td, "from"), To: s.req(td, "to"),
+		CallerID:                       s.opt(td, "caller-id", ""),
+		CallerDisplayName:              s.opt(td, "caller-name", ""),
 		Label:                          s.opt(td, "label", ""),
 		Muted:                          s.has(td, "muted"),
 		Beep:                           s.opt(td, "beep", ""),

@@ -440,6 +440,7 @@ func (p *parser) dial(k child) *Dial {
 		HangupOnStar:   p.boolean(k, "hangupOnStar", false),
 		CallerID:       p.str(k, "callerId"),
 		AnswerOnBridge: p.boolean(k, "answerOnBridge", false),
+		Sequential:     p.boolean(k, "sequential", false),
 		Record:         p.str(k, "record"),
 		RingTone:       p.str(k, "ringTone"),
 	}

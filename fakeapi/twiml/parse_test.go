@@ -249,7 +249,7 @@ func TestParse(t *testing.T) {
 				`referUrl="/refer" referMethod="GET" callReason="test" sequential="true">+15552220000</Dial>`),
 			want: []Verb{&Dial{
 				Node: at("/Response/Dial[1]"), Action: "/after", Method: "GET", Timeout: 10, TimeLimit: 600,
-				HangupOnStar: true, CallerID: "+15550001111", AnswerOnBridge: true, Record: "record-from-answer", RingTone: "uk",
+				HangupOnStar: true, CallerID: "+15550001111", AnswerOnBridge: true, Sequential: true, Record: "record-from-answer", RingTone: "uk",
 				Nouns: []Noun{number("/Response/Dial[1]/text()", "+15552220000")},
 			}},
 		},

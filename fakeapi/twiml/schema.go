@@ -104,10 +104,10 @@ var attrSpecs = map[string]set{
 		"profanityFilter", "speechTimeout", "speechModel", "enhanced", "bargeIn", "debug", "maxSpeechTime",
 	),
 	"Dial": newSet(concat(
-		[]string{"action", "method", "timeout", "timeLimit", "hangupOnStar", "callerId", "answerOnBridge", "record", "ringTone"},
+		[]string{"action", "method", "timeout", "timeLimit", "hangupOnStar", "callerId", "answerOnBridge", "record", "ringTone", "sequential"},
 		// Documented, not modelled.
 		recordingAttrs,
-		[]string{"recordingTrack", "trim", "referUrl", "referMethod", "callReason", "sequential"},
+		[]string{"recordingTrack", "trim", "referUrl", "referMethod", "callReason"},
 	)...),
 	"Number": newSet(concat(
 		[]string{"url", "method", "sendDigits"}, statusCallbackAttrs,

@@ -112,9 +112,12 @@ type Dial struct {
 	HangupOnStar   bool
 	CallerID       string
 	AnswerOnBridge bool
-	Record         string // accepted, not modelled
-	RingTone       string
-	Nouns          []Noun // bare text in <Dial> becomes one *Number
+	// Sequential dials the nouns one after another, each for Timeout,
+	// instead of all at once (default false).
+	Sequential bool
+	Record     string // accepted, not modelled
+	RingTone   string
+	Nouns      []Noun // bare text in <Dial> becomes one *Number
 }
 
 // StatusCallbacks are the call-progress callback attributes shared by the
