@@ -57,6 +57,7 @@ type Conference struct {
 	cbEvents        map[string]bool
 	cbSeq           int
 	announce        *mediaRunner
+	ref             *RoomRef // names it in the trace (confRef)
 }
 
 // ParticipantStatus is a Participant resource's status. Note "complete",

@@ -27,6 +27,7 @@ type Queue struct {
 
 	members []*member      // waiting calls, front first
 	waiters []*queueWaiter // <Dial><Queue> dialers waiting for a caller
+	ref     *RoomRef       // names it in the trace (queueRef)
 }
 
 // CurrentSize is the number of calls waiting in the queue.

@@ -46,7 +46,8 @@ type Entry struct {
 	// Other is the counterpart leg, where there is one: the child a <Dial>
 	// dials or bridges with, the leg that takes a caller from a queue, …
 	Other string
-	// Room is the conference or queue the entry is about.
+	// Room is the conference or queue the entry is about. Entries may
+	// share one: never modify it.
 	Room *RoomRef
 	// Hearing is what the party now hears, on KindHears entries.
 	Hearing *Hearing

@@ -125,14 +125,23 @@ func (e *Engine) notef(c *Call, kind EntryKind, f facts, format string, args ...
 	e.traceText(c, kind, 0, fmt.Sprintf(format, args...), f)
 }
 
-// confRef names a conference for an entry, with its status now.
+// confRef names a conference for an entry, with its status now. Entries
+// share it until the conference changes status: a RoomRef is never
+// modified.
 func confRef(cf *Conference) *RoomRef {
-	return &RoomRef{Kind: RoomConference, Name: cf.FriendlyName, Sid: cf.Sid, Status: cf.Status}
+	if r := cf.ref; r == nil || r.Status != cf.Status {
+		cf.ref = &RoomRef{Kind: RoomConference, Name: cf.FriendlyName, Sid: cf.Sid, Status: cf.Status}
+	}
+	return cf.ref
 }
 
-// queueRef names a queue for an entry.
+// queueRef names a queue for an entry. Entries share it until the queue is
+// renamed: a RoomRef is never modified.
 func queueRef(q *Queue) *RoomRef {
-	return &RoomRef{Kind: RoomQueue, Name: q.FriendlyName, Sid: q.Sid}
+	if r := q.ref; r == nil || r.Name != q.FriendlyName {
+		q.ref = &RoomRef{Kind: RoomQueue, Name: q.FriendlyName, Sid: q.Sid}
+	}
+	return q.ref
 }
 
 // restRef names the REST request an entry is the effect of; parts are
