@@ -44,8 +44,8 @@ type Sim struct {
 	// wherever it plays (nil: only Twilio's own hold music counts).
 	IsHoldMusic func(sim.Hearing) bool
 	// Requests are the app's REST requests as it made them: each becomes a
-	// marker, with the trace's REST entries it caused as its effects. With
-	// none, the trace's REST entries are the markers.
+	// marker, with the trace's REST entries it caused as its effects. When
+	// nil (not merely empty), the trace's REST entries are the markers.
 	Requests []Request
 }
 
