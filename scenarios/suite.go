@@ -222,6 +222,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			return rep, fmt.Errorf("run %s: %w", run, err)
 		}
 	}
+	if err := files.writeIndex(cfg, rep); err != nil {
+		return rep, err
+	}
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("interrupted: %w", err)
 	}

@@ -71,7 +71,7 @@ func (e *Engine) CreateApplication(p ApplicationParams) (*Application, error) {
 	}
 	applyApplication(a, p)
 	e.sdk.apps = append(e.sdk.apps, a)
-	e.tracef(nil, KindREST, "TwiML App %s%s created; VoiceUrl %s", wire.Short(a.Sid), quotedName(a.FriendlyName), a.VoiceURL)
+	e.notef(nil, KindREST, facts{rest: restRef("POST", "Applications")}, "TwiML App %s%s created; VoiceUrl %s", wire.Short(a.Sid), quotedName(a.FriendlyName), a.VoiceURL)
 	return a, nil
 }
 
@@ -126,7 +126,7 @@ func (e *Engine) UpdateApplication(sid string, p ApplicationParams) (*Applicatio
 	}
 	applyApplication(a, p)
 	a.DateUpdated = e.now
-	e.tracef(nil, KindREST, "TwiML App %s updated; VoiceUrl %s", wire.Short(a.Sid), a.VoiceURL)
+	e.notef(nil, KindREST, facts{rest: restRef("POST", "Applications", a.Sid)}, "TwiML App %s updated; VoiceUrl %s", wire.Short(a.Sid), a.VoiceURL)
 	return a, nil
 }
 
@@ -143,7 +143,7 @@ func (e *Engine) DeleteApplication(sid string) error {
 			break
 		}
 	}
-	e.tracef(nil, KindREST, "TwiML App %s deleted", wire.Short(a.Sid))
+	e.notef(nil, KindREST, facts{rest: restRef("DELETE", "Applications", a.Sid)}, "TwiML App %s deleted", wire.Short(a.Sid))
 	return nil
 }
 

@@ -55,7 +55,7 @@ func (e *Engine) CreateCall(p CallParams) (*Call, error) {
 	}
 	c.timeLimit = p.TimeLimit
 	c.answerer = func() { e.runAppURL(c, "url") }
-	e.tracef(c, KindREST, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
+	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls")}, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
 	e.after(0, func() { e.dispatch(c) })
 	e.flushHearing()
 	return c, nil
@@ -156,7 +156,7 @@ func (e *Engine) DeleteCall(sid string) error {
 			break
 		}
 	}
-	e.tracef(c, KindREST, "DELETE removes the record of %s", e.name(c))
+	e.notef(c, KindREST, facts{rest: restRef("DELETE", "Calls", c.Sid)}, "DELETE removes the record of %s", e.name(c))
 	return nil
 }
 
@@ -198,11 +198,11 @@ func (e *Engine) UpdateCall(sid string, p UpdateParams) (*Call, error) {
 		e.cancelCall(c)
 	case p.Status == StatusCompleted:
 		if c.Answered() {
-			e.tracef(c, KindREST, "POST /Calls/%s Status=completed hangs up %s", wire.Short(c.Sid), e.name(c))
-			e.endCall(c, StatusCompleted, "hung up by REST (Status=completed)")
+			e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=completed hangs up %s", wire.Short(c.Sid), e.name(c))
+			e.endCall(c, StatusCompleted, CauseHangupByREST, "hung up by REST (Status=completed)")
 		} else {
-			e.tracef(c, KindREST, "POST /Calls/%s Status=completed ends %s before it was answered", wire.Short(c.Sid), e.name(c))
-			e.endCall(c, StatusCanceled, "ended by REST (Status=completed) before it was answered")
+			e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=completed ends %s before it was answered", wire.Short(c.Sid), e.name(c))
+			e.endCall(c, StatusCanceled, CauseHangupByREST, "ended by REST (Status=completed) before it was answered")
 		}
 	case p.URL != "" || p.Twiml != "":
 		e.redirect(c, p)
@@ -217,12 +217,12 @@ func (e *Engine) UpdateCall(sid string, p UpdateParams) (*Call, error) {
 func (e *Engine) cancelCall(c *Call) {
 	switch {
 	case c.Answered():
-		e.tracef(c, KindREST, "POST /Calls/%s Status=canceled has no effect: %s is in progress", wire.Short(c.Sid), e.name(c))
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=canceled has no effect: %s is in progress", wire.Short(c.Sid), e.name(c))
 	case c.Direction == DirectionOutboundDial:
-		e.tracef(c, KindREST, "POST /Calls/%s Status=canceled has no effect: a ringing <Dial> child counts as in progress; use Status=completed", wire.Short(c.Sid))
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=canceled has no effect: a ringing <Dial> child counts as in progress; use Status=completed", wire.Short(c.Sid))
 	default:
-		e.tracef(c, KindREST, "POST /Calls/%s Status=canceled cancels %s", wire.Short(c.Sid), e.name(c))
-		e.endCall(c, StatusCanceled, "canceled by REST (Status=canceled)")
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=canceled cancels %s", wire.Short(c.Sid), e.name(c))
+		e.endCall(c, StatusCanceled, CauseCanceledByREST, "canceled by REST (Status=canceled)")
 	}
 }
 
@@ -234,7 +234,7 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 	}
 	if !c.Answered() {
 		// Not answered yet: the new instructions run when it answers.
-		e.tracef(c, KindREST, "POST /Calls/%s %s: %s is not answered yet, so the new TwiML runs when it is", wire.Short(c.Sid), what, e.name(c))
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s %s: %s is not answered yet, so the new TwiML runs when it is", wire.Short(c.Sid), what, e.name(c))
 		e.leaveRooms(c, leftRedirected, "") // a participant still ringing will not join
 		c.URL, c.Method, c.inline = p.URL, orPOST(p.Method), p.Twiml
 		if c.inDial != nil {
@@ -243,7 +243,7 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 		}
 		return
 	}
-	e.tracef(c, KindREST, "POST /Calls/%s %s redirects %s", wire.Short(c.Sid), what, e.name(c))
+	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s %s redirects %s", wire.Short(c.Sid), what, e.name(c))
 	// New TwiML takes the leg out of its conference or queue first
 	// (pitfall 4; rooms.go).
 	e.leaveRooms(c, leftRedirected, "")

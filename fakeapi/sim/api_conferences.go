@@ -114,15 +114,15 @@ func (e *Engine) UpdateConference(sid string, p ConferenceUpdate) (*Conference, 
 	if cf.Status == ConferenceCompleted {
 		// UNCONFIRMED: Twilio's answer to updating a completed conference;
 		// holdlab leaves it as it is.
-		e.tracef(nil, KindREST, "POST /Conferences/%s has no effect: conference %s has ended", wire.Short(cf.Sid), confName(cf))
+		e.notef(nil, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", sid)}, "POST /Conferences/%s has no effect: conference %s has ended", wire.Short(cf.Sid), confName(cf))
 		return cf, nil
 	}
 	if p.AnnounceURL != "" {
-		e.tracef(nil, KindREST, "POST /Conferences/%s AnnounceUrl=%s plays an announcement to conference %s", wire.Short(cf.Sid), p.AnnounceURL, confName(cf))
+		e.notef(nil, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", sid)}, "POST /Conferences/%s AnnounceUrl=%s plays an announcement to conference %s", wire.Short(cf.Sid), p.AnnounceURL, confName(cf))
 		e.announceConference(cf, p.AnnounceURL, orPOST(p.AnnounceMethod))
 	}
 	if p.Status == ConferenceCompleted {
-		e.tracef(nil, KindREST, "POST /Conferences/%s Status=completed ends conference %s", wire.Short(cf.Sid), confName(cf))
+		e.notef(nil, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", sid)}, "POST /Conferences/%s Status=completed ends conference %s", wire.Short(cf.Sid), confName(cf))
 		e.endConference(cf, EndedViaAPI, nil)
 	}
 	e.flushHearing()
@@ -316,9 +316,9 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 	}
 	cf.parts = append(cf.parts, pt)
 	c.part = pt
-	e.tracef(c, KindREST, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s%s", conference, e.name(c), p.To, from, confName(cf), callerIDText(p))
+	e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", conference, "Participants")}, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s%s", conference, e.name(c), p.To, from, confName(cf), callerIDText(p))
 	if created {
-		e.tracef(c, KindConf, "conference %s (%s) is created", confName(cf), wire.Short(cf.Sid))
+		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s (%s) is created", confName(cf), wire.Short(cf.Sid))
 		e.fixCallbacks(cf, pt)
 	}
 	c.answerer = func() { e.joinConference(pt) }
@@ -376,10 +376,10 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 	if u.Muted != nil && *u.Muted != pt.Muted {
 		pt.Muted = *u.Muted
 		if pt.Muted {
-			e.tracef(c, KindREST, "%s is muted in conference %s: the others no longer hear it", e.name(c), confName(cf))
+			e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is muted in conference %s: the others no longer hear it", e.name(c), confName(cf))
 			e.confEvent(cf, "participant-mute", pt, nil)
 		} else {
-			e.tracef(c, KindREST, "%s is unmuted in conference %s", e.name(c), confName(cf))
+			e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is unmuted in conference %s", e.name(c), confName(cf))
 			e.confEvent(cf, "participant-unmute", pt, nil)
 		}
 	}
@@ -408,7 +408,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 		}
 	}
 	if len(modified) > 0 {
-		e.tracef(c, KindREST, "%s in conference %s is modified: %s", e.name(c), confName(cf), strings.Join(modified, ", "))
+		e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s in conference %s is modified: %s", e.name(c), confName(cf), strings.Join(modified, ", "))
 		e.confEvent(cf, "participant-modify", pt, nil)
 	}
 	if u.Hold != nil {
@@ -427,7 +427,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 			e.stopRunner(pt.hold)
 			pt.hold = nil
 			if pt.joined {
-				e.tracef(c, KindConf, "%s is taken off hold in conference %s: it hears the room again", e.name(c), confName(cf))
+				e.notef(c, KindConf, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is taken off hold in conference %s: it hears the room again", e.name(c), confName(cf))
 				e.confEvent(cf, "participant-unhold", pt, nil)
 			}
 		}
@@ -448,9 +448,9 @@ func (e *Engine) KickParticipant(confSid, callSidOrLabel string) error {
 		return err
 	}
 	c := pt.call
-	e.tracef(c, KindREST, "DELETE /Conferences/%s/Participants/%s kicks %s", wire.Short(confSid), callSidOrLabel, e.name(c))
+	e.notef(c, KindREST, facts{room: confRef(pt.conf), rest: restRef("DELETE", "Conferences", confSid, "Participants", callSidOrLabel)}, "DELETE /Conferences/%s/Participants/%s kicks %s", wire.Short(confSid), callSidOrLabel, e.name(c))
 	if !pt.joined {
-		e.endCall(c, StatusCanceled, "its participant was deleted before it joined")
+		e.endCall(c, StatusCanceled, CauseKickedByREST, "its participant was deleted before it joined")
 	} else {
 		// INFERRED: ReasonParticipantLeft for a kick.
 		e.leaveConference(pt, leftKicked, "", "participant_updated_via_api")

@@ -173,7 +173,7 @@ func (e *Engine) startApp(c *Call, app *Application, extra url.Values, cause str
 	// INFERRED: as for a number's, an App's StatusCallback hears only the
 	// completed event.
 	c.StatusCallbackEvents = eventSet(nil)
-	e.setStatus(c, StatusRinging, cause)
+	e.setStatus(c, StatusRinging, CauseIncoming, cause)
 	e.after(0, func() {
 		if c.Status.Terminal() {
 			return
@@ -222,7 +222,7 @@ func (e *Engine) dispatchSDK(c *Call) bool {
 	}
 	if !e.ClientRegistered(identity) {
 		e.tracef(c, KindPhone, "no Voice SDK device is registered for %s, so nothing rings", c.To)
-		e.endCall(c, StatusNoAnswer, "no Voice SDK device is registered for "+c.To)
+		e.endCall(c, StatusNoAnswer, CauseUnreachable, "no Voice SDK device is registered for "+c.To)
 		return true
 	}
 	if d != nil && len(d.params) > 0 {

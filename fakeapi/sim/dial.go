@@ -121,7 +121,7 @@ func (d *dialState) ring(e *Engine, t dialTarget) *Call {
 
 // dispatchChild places a child leg of d.
 func (e *Engine) dispatchChild(d *dialState, ch *Call) {
-	e.tracef(ch, KindDial, "%s dials %s as child leg %s", e.name(d.parent), ch.To, wire.Short(ch.Sid))
+	e.notef(ch, KindDial, facts{other: d.parent}, "%s dials %s as child leg %s", e.name(d.parent), ch.To, wire.Short(ch.Sid))
 	e.after(0, func() { e.dispatch(ch) })
 }
 
@@ -176,13 +176,13 @@ func (e *Engine) childAnswered(d *dialState, ch *Call, whisperURL, whisperMethod
 		return
 	}
 	if d.answered != nil {
-		e.endCall(ch, StatusCompleted, "another leg of the same <Dial> answered first")
+		e.endCall(ch, StatusCompleted, CauseOtherAnswered, "another leg of the same <Dial> answered first")
 		return
 	}
 	d.answered = ch
 	for _, o := range d.children {
 		if o != ch && o.Live() {
-			e.endCall(o, StatusCanceled, wire.Short(ch.Sid)+" answered first")
+			e.endCall(o, StatusCanceled, CauseOtherAnswered, wire.Short(ch.Sid)+" answered first")
 		}
 	}
 	if whisperURL != "" {
@@ -190,7 +190,7 @@ func (e *Engine) childAnswered(d *dialState, ch *Call, whisperURL, whisperMethod
 		if !ok {
 			return
 		}
-		e.tracef(ch, KindDial, "%s answered; its <Number url> runs before the bridge", e.name(ch))
+		e.notef(ch, KindDial, facts{other: d.parent}, "%s answered; its <Number url> runs before the bridge", e.name(ch))
 		e.fetchTwiML(ch, abs, orPOST(whisperMethod), nil, modeWhisper, "number url (whisper)", false)
 		return
 	}
@@ -204,20 +204,20 @@ func (e *Engine) bridge(d *dialState) {
 		return
 	}
 	if !c.Answered() {
-		e.answer(c, "<Dial answerOnBridge> answers the caller at the bridge")
+		e.answer(c, CauseAnswerOnBridge, "<Dial answerOnBridge> answers the caller at the bridge")
 	}
 	d.bridged = true
 	d.since = e.now
 	e.stopInterp(ch)
 	ch.wait = waitBridge
 	c.peer, ch.peer = ch, c
-	e.tracef(c, KindDial, "%s and %s are bridged", e.name(c), e.name(ch))
+	e.notef(c, KindDial, facts{other: ch}, "%s and %s are bridged", e.name(c), e.name(ch))
 	e.touch(c)
 	e.touch(ch)
 	if tl := time.Duration(d.verb.TimeLimit) * time.Second; tl > 0 {
 		d.limit = e.after(tl, func() {
 			if !d.done && ch.Live() {
-				e.endCall(ch, StatusCompleted, "the <Dial timeLimit> of "+tl.String()+" was reached")
+				e.endCall(ch, StatusCompleted, CauseTimeLimit, "the <Dial timeLimit> of "+tl.String()+" was reached")
 			}
 		})
 	}
@@ -225,8 +225,8 @@ func (e *Engine) bridge(d *dialState) {
 
 func (e *Engine) hangupOnStar(d *dialState) {
 	ch := d.answered
-	e.tracef(d.parent, KindDial, "%s pressed * and <Dial hangupOnStar> hangs up %s", e.name(d.parent), e.name(ch))
-	e.endCall(ch, StatusCompleted, "the caller pressed * (hangupOnStar)")
+	e.notef(d.parent, KindDial, facts{other: ch, cause: CauseHangupOnStar}, "%s pressed * and <Dial hangupOnStar> hangs up %s", e.name(d.parent), e.name(ch))
+	e.endCall(ch, StatusCompleted, CauseHangupOnStar, "the caller pressed * (hangupOnStar)")
 }
 
 // childEnded settles a Dial when one of its children ends on its own.
@@ -235,7 +235,7 @@ func (e *Engine) childEnded(d *dialState, ch *Call) {
 		return
 	}
 	if ch == d.answered {
-		e.endDial(d, "completed", ch, d.bridged, true)
+		e.endDial(d, "completed", ch.endCause, ch, d.bridged, true)
 		return
 	}
 	if d.answered != nil {
@@ -250,7 +250,7 @@ func (e *Engine) childEnded(d *dialState, ch *Call) {
 		return
 	}
 	// INFERRED for a sequential Dial: the outcome is the last noun's.
-	e.endDial(d, dialStatus(ch.Status), ch, false, false)
+	e.endDial(d, dialStatus(ch.Status), ch.endCause, ch, false, false)
 }
 
 func dialStatus(s Status) string {
@@ -260,17 +260,18 @@ func dialStatus(s Status) string {
 	return string(s)
 }
 
-// endDial ends the Dial and resumes the parent through the interpreter's
-// resume path: its action URL, else the next verb; with neither, the
-// parent's document runs out and it hangs up.
-func (e *Engine) endDial(d *dialState, status string, ch *Call, bridged, withDuration bool) {
+// endDial ends the Dial (for cause, with DialCallStatus status) and resumes
+// the parent through the interpreter's resume path: its action URL, else
+// the next verb; with neither, the parent's document runs out and it hangs
+// up.
+func (e *Engine) endDial(d *dialState, status string, cause Cause, ch *Call, bridged, withDuration bool) {
 	c := d.parent
 	duration := time.Duration(0)
 	if bridged {
 		duration = e.now.Sub(d.since)
 	}
 	e.release(d)
-	e.tracef(c, KindDial, "%s's <Dial> ends: DialCallStatus=%s", e.name(c), status)
+	e.notef(c, KindDial, facts{other: ch, cause: cause}, "%s's <Dial> ends: DialCallStatus=%s", e.name(c), status)
 	e.resumeMain(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, withDuration, duration), "dial action")
 }
 
@@ -292,12 +293,13 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// dropChildren ends d for its parent and takes the children out of it:
+// dropChildren ends d for its parent and takes the children out of it
+// (cause: why, for the trace):
 // every child it created when every is set (its parent is gone), else those
 // still in it. A child bridged with the parent is unbridged; one still live
 // ends canceled with ringing as the cause if it never answered, completed
 // with answered as the cause if it did (answered "": it goes on).
-func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string) {
+func (e *Engine) dropChildren(d *dialState, every bool, cause Cause, answered, ringing string) {
 	d.done = true
 	d.limit.cancel()
 	c := d.parent
@@ -317,9 +319,9 @@ func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string
 		switch {
 		case !ch.Live():
 		case !ch.Answered():
-			e.endCall(ch, StatusCanceled, ringing)
+			e.endCall(ch, StatusCanceled, cause, ringing)
 		case answered != "":
-			e.endCall(ch, StatusCompleted, answered)
+			e.endCall(ch, StatusCompleted, cause, answered)
 		}
 	}
 }
@@ -327,7 +329,7 @@ func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string
 // release ends the Dial for the parent, which goes on: children still
 // ringing are canceled, the bridge is undone.
 func (e *Engine) release(d *dialState) {
-	e.dropChildren(d, false, "", "the <Dial> that rang it ended")
+	e.dropChildren(d, false, CauseDialEnded, "", "the <Dial> that rang it ended")
 	e.touch(d.parent)
 }
 
@@ -343,12 +345,12 @@ func (e *Engine) parentGone(d *dialState) {
 	bridged := d.bridged
 	duration := e.now.Sub(d.since)
 	gone := "its parent " + wire.Short(c.Sid) + " hung up"
-	e.dropChildren(d, true, gone, gone+" before it answered")
+	e.dropChildren(d, true, CauseParentHungUp, gone, gone+" before it answered")
 	status := "completed"
 	if ch == nil {
 		status = "canceled"
 	}
-	e.tracef(c, KindDial, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
+	e.notef(c, KindDial, facts{other: ch, cause: CauseHangup}, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
 	e.actionCallback(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, bridged, duration), "", "dial action (the caller is gone; the answer is ignored)")
 }
 
@@ -363,12 +365,12 @@ func (e *Engine) childRedirected(ch *Call) {
 		// INFERRED: DialCallStatus=completed and DialBridged=true when the
 		// child had been bridged; DialCallDuration is not sent.
 		bridged := d.bridged
-		e.tracef(d.parent, KindDial, "%s was redirected by REST, so it leaves %s's <Dial>", e.name(ch), e.name(d.parent))
-		e.endDial(d, "completed", ch, bridged, false)
+		e.notef(d.parent, KindDial, facts{other: ch, cause: CauseChildRedirected}, "%s was redirected by REST, so it leaves %s's <Dial>", e.name(ch), e.name(d.parent))
+		e.endDial(d, "completed", CauseChildRedirected, ch, bridged, false)
 		return
 	}
 	ch.inDial = nil
-	e.tracef(d.parent, KindDial, "%s was redirected by REST before it answered and leaves the <Dial>", e.name(ch))
+	e.notef(d.parent, KindDial, facts{other: ch, cause: CauseChildRedirected}, "%s was redirected by REST before it answered and leaves the <Dial>", e.name(ch))
 	if d.answered == nil {
 		alive := false
 		for _, o := range d.children {
@@ -377,7 +379,7 @@ func (e *Engine) childRedirected(ch *Call) {
 			}
 		}
 		if !alive && !e.dialNext(d, wire.Short(ch.Sid)+" was redirected by REST") {
-			e.endDial(d, "completed", ch, false, false)
+			e.endDial(d, "completed", CauseChildRedirected, ch, false, false)
 		}
 	}
 }
@@ -391,6 +393,6 @@ func (e *Engine) parentRedirected(c *Call) {
 		return
 	}
 	by := "its parent " + wire.Short(c.Sid) + " was redirected by REST"
-	e.dropChildren(d, false, by+" while bridged", by+" while it rang")
-	e.tracef(c, KindDial, "%s's <Dial> ends because %s was redirected by REST; its action URL is not requested", e.name(c), wire.Short(c.Sid))
+	e.dropChildren(d, false, CauseParentRedirected, by+" while bridged", by+" while it rang")
+	e.notef(c, KindDial, facts{other: d.answered, cause: CauseRedirectedByREST}, "%s's <Dial> ends because %s was redirected by REST; its action URL is not requested", e.name(c), wire.Short(c.Sid))
 }

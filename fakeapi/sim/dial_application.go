@@ -40,7 +40,7 @@ func (e *Engine) dialApp(c *Call, d *sdkDial) {
 	app := e.app(d.app)
 	if app == nil {
 		e.traceCode(c, KindError, 21218, "<Dial><Application>: %q is not one of the account's TwiML Apps", d.app)
-		e.endCall(c, StatusFailed, "the TwiML App "+d.app+" does not exist")
+		e.endCall(c, StatusFailed, CauseUnreachable, "the TwiML App "+d.app+" does not exist")
 		return
 	}
 	if e.refuseLoop(c) {
@@ -48,10 +48,10 @@ func (e *Engine) dialApp(c *Call, d *sdkDial) {
 	}
 	in := e.newCall(DirectionInbound, c.From, d.to, nil)
 	c.loop, in.loop = in, c
-	e.setStatus(c, StatusRinging, "it reaches TwiML App "+wire.Short(app.Sid))
+	e.setStatus(c, StatusRinging, CauseRinging, "it reaches TwiML App "+wire.Short(app.Sid))
 	c.ringTimer = e.after(c.timeout, func() {
 		if !c.Answered() {
-			e.endCall(c, StatusNoAnswer, "nobody answered within "+c.timeout.String())
+			e.endCall(c, StatusNoAnswer, CauseTimeout, "nobody answered within "+c.timeout.String())
 		}
 	})
 	extra := url.Values{"ApplicationSid": {app.Sid}}

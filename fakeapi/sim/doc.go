@@ -70,7 +70,9 @@
 //   - hearing.go: what each party hears, over time.
 //   - webhooks.go: the standard request parameters and a call's status
 //     callbacks.
-//   - trace.go, tracelog.go: the trace.
+//   - trace.go, tracelog.go: the trace; tracefacts.go: the typed fields
+//     of its entries (the room, what a party hears, the cause, the webhook
+//     or REST request), for programs.
 //   - invariants.go: the states Twilio could never be in.
 //
 // The engine's API, by resource, as fakeapi/rest_*.go serves it:

@@ -320,5 +320,6 @@ func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 			summary += " " + r.ContentType
 		}
 	}
-	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary)
+	ref := &WebhookRef{Purpose: eff.Purpose, Method: eff.Method, URL: eff.URL, StatusCode: r.StatusCode, ContentType: r.ContentType}
+	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary, facts{webhook: ref})
 }

@@ -75,7 +75,7 @@ func (e *Engine) CreateUserDefinedMessage(callSid, content, idempotencyKey strin
 	if idempotencyKey != "" {
 		for _, m := range e.sdk.messages[c.Sid] {
 			if m.IdempotencyKey == idempotencyKey {
-				e.tracef(c, KindREST, "POST /Calls/%s/UserDefinedMessages with IdempotencyKey %q again: %s is not sent twice", wire.Short(c.Sid), idempotencyKey, wire.Short(m.Sid))
+				e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid, "UserDefinedMessages")}, "POST /Calls/%s/UserDefinedMessages with IdempotencyKey %q again: %s is not sent twice", wire.Short(c.Sid), idempotencyKey, wire.Short(m.Sid))
 				return m, nil
 			}
 		}
@@ -89,7 +89,7 @@ func (e *Engine) CreateUserDefinedMessage(callSid, content, idempotencyKey strin
 	if m.Recipient != "" {
 		to = " to " + m.Recipient + "'s Voice SDK device"
 	}
-	e.tracef(c, KindREST, "POST /Calls/%s/UserDefinedMessages sends %s %s%s", wire.Short(c.Sid), wire.Short(m.Sid), content, to)
+	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid, "UserDefinedMessages")}, "POST /Calls/%s/UserDefinedMessages sends %s %s%s", wire.Short(c.Sid), wire.Short(m.Sid), content, to)
 	return m, nil
 }
 
