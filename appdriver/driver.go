@@ -48,7 +48,7 @@ func New(spec *Spec, opts Options) (*Strategy, error) {
 	}
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{
-			Timeout:       spec.Timeout.or(30 * time.Second),
+			Timeout:       spec.Timeout.Or(30 * time.Second),
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		}
 	}

@@ -121,7 +121,7 @@ func (p *Process) Stop(timeout time.Duration) error {
 // exits meanwhile ends the wait. Errors wrap ErrNotReady and say why, with
 // the app's last output.
 func WaitReady(ctx context.Context, spec *Spec, p *Process) error {
-	timeout := spec.ReadyTimeout.or(30 * time.Second)
+	timeout := spec.ReadyTimeout.Or(30 * time.Second)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	hc := &http.Client{

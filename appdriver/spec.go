@@ -139,8 +139,8 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// or returns d, or def when d is not set.
-func (d Duration) or(def time.Duration) time.Duration {
+// Or returns d, or def when d is not set.
+func (d Duration) Or(def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
 	}
