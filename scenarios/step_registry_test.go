@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,41 @@ func TestStepsDoc(t *testing.T) {
 	}
 	if !bytes.Equal(b.Bytes(), want) {
 		t.Errorf("docs/steps.md is stale: run go test ./scenarios -run TestStepsDoc -update")
+	}
+}
+
+// The README's feature example uses steps that exist.
+func TestReadmeSteps(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := Steps()
+	blocks := strings.Split(string(data), "```gherkin\n")
+	if len(blocks) < 2 {
+		t.Fatal("the README has no gherkin example")
+	}
+	checked := 0
+	for _, b := range blocks[1:] {
+		b, _, _ = strings.Cut(b, "```")
+		inDoc := false
+		for _, line := range strings.Split(b, "\n") {
+			line = strings.TrimSpace(line)
+			if line == `"""` {
+				inDoc = !inDoc
+				continue
+			}
+			kw, text, ok := strings.Cut(line, " ")
+			if inDoc || !ok || !slices.Contains([]string{"Given", "When", "Then", "And", "But"}, kw) {
+				continue
+			}
+			checked++
+			if !slices.ContainsFunc(steps, func(s StepDoc) bool { return regexp.MustCompile(s.Pattern).MatchString(text) }) {
+				t.Errorf("README step %q matches no registered step", text)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Error("no step checked")
 	}
 }

@@ -112,7 +112,7 @@ each one (HTML with an inline SVG, the SVG, a Mermaid diagram).
 	fl.StringSliceVarP(&f.paths, "feature", "f", nil, "run only these feature files of the embedded suite, or one scenario by its line (hold.feature, hold.feature:13)")
 	fl.StringArrayVar(&f.features, "features", nil, "run these feature files instead of the embedded ones: a file, FILE:LINE or a folder (repeat); \"builtin\" adds the embedded ones")
 	fl.StringVar(&f.app.file, "app", "", "run against your own app, described in this YAML file (see README, \"Bring your own app\")")
-	fl.StringVar(&f.app.apiAddr, "api-addr", "127.0.0.1:0", "with --app: where the fake listens for the app (default: a free loopback port)")
+	fl.StringVar(&f.app.apiAddr, "api-addr", "127.0.0.1:0", "with --app: where the fake listens for the app (port 0: any free port)")
 	fl.StringVar(&f.app.log, "app-log", "", "with --app: write the app's output to this file (by default only its last lines are shown, if it fails to start)")
 	fl.StringSliceVar(&f.formats, "format", nil, "write reports: "+quoteList(allFormats())+" (several need --out)")
 	fl.StringVar(&f.outDir, "out", "", "with --format: write each report into this folder (junit.xml, cucumber.json, github.txt, …)")
