@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -41,7 +42,8 @@ type Spec struct {
 	// run in Dir with the environment of Env. holdlab stops it at the end:
 	// SIGTERM to its process group, then SIGKILL after StopTimeout.
 	Start string `yaml:"start"`
-	// BaseURL is where the app listens, e.g. http://127.0.0.1:3000.
+	// BaseURL is where the app listens, e.g. http://127.0.0.1:3000. Port 0
+	// means any free port, for an app holdlab starts (see PickPort).
 	BaseURL string `yaml:"base_url"`
 	// VoiceURL is the support number's VoiceUrl, relative to BaseURL
 	// ("/voice") or absolute.
@@ -322,3 +324,26 @@ func render(what, text string, f Fields) (string, error) {
 
 // Render fills a template (a step's text) with f.
 func Render(text string, f Fields) (string, error) { return render("text", text, f) }
+
+// PickPort gives a base URL with port 0 a free port of its host, which the
+// app is then told to listen on (PORT). Only an app holdlab starts can be
+// told: without Start, port 0 is an error.
+func (s *Spec) PickPort() error {
+	u, err := url.Parse(s.BaseURL)
+	if err != nil || u.Port() != "0" {
+		return nil
+	}
+	if s.Start == "" {
+		return specErrorf("base_url: %s: port 0 (any free port) needs start:, so that holdlab can tell the app which port it got", s.BaseURL)
+	}
+	ln, err := net.Listen("tcp", u.Host)
+	if err != nil {
+		return fmt.Errorf("base_url: find a free port on %s: %w", u.Hostname(), err)
+	}
+	u.Host = ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return fmt.Errorf("base_url: %w", err)
+	}
+	s.BaseURL = u.String()
+	return nil
+}

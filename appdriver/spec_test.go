@@ -131,3 +131,21 @@ func TestEnviron(t *testing.T) {
 		}
 	}
 }
+
+// Port 0 in base_url is a free port, for an app holdlab starts.
+func TestPickPort(t *testing.T) {
+	s, err := Parse([]byte(strings.Replace(goodSpec, "127.0.0.1:3000/", "127.0.0.1:0", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PickPort(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(s.BaseURL, "http://127.0.0.1:") || strings.HasSuffix(s.BaseURL, ":0") {
+		t.Errorf("base_url %q: want a free port", s.BaseURL)
+	}
+	s.BaseURL, s.Start = "http://127.0.0.1:0", ""
+	if err := s.PickPort(); !errors.Is(err, ErrSpec) || !strings.Contains(err.Error(), "needs start:") {
+		t.Errorf("port 0 without start: %v", err)
+	}
+}

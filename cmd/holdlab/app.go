@@ -28,6 +28,9 @@ func loadApp(a *appFlags, cfg *scenarios.Config) (*appdriver.Spec, error) {
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--app: %w", err))
 	}
+	if err := spec.PickPort(); err != nil {
+		return nil, usageError(fmt.Errorf("--app: %w", err))
+	}
 	if spec.Start == "" {
 		if _, port, err := net.SplitHostPort(a.apiAddr); err != nil || port == "0" {
 			return nil, usageError(fmt.Errorf("--app %s: holdlab does not start this app (no start:), so it cannot tell it where the fake is: give --api-addr HOST:PORT, the address its HOLDLAB_API_BASE points at", a.file))

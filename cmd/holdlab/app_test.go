@@ -277,6 +277,13 @@ func TestRunAppExamples(t *testing.T) {
 			if code != tc.code {
 				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
 			}
+			if tc.dir == "node-conference" {
+				for _, line := range readmeAppOutput(t) {
+					if !strings.Contains(out, line) {
+						t.Errorf("the README shows %q, which the run did not print:\n%s", line, out)
+					}
+				}
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(out, w) {
 					t.Errorf("summary lacks %q:\n%s%s", w, out, errOut)
@@ -294,4 +301,57 @@ func nodeReady(examples string) bool {
 	}
 	_, err := os.Stat(filepath.Join(examples, "node-conference", "node_modules", "twilio", "package.json"))
 	return err == nil
+}
+
+// readmeSection returns the README's "Bring your own app" section.
+func readmeSection(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(data), "\n## Bring your own app\n")
+	if !ok {
+		t.Fatal(`the README has no "Bring your own app" section`)
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	return sec
+}
+
+// readmeAppOutput is the summary the README shows for the Node example,
+// less the rows it leaves out ("…").
+func readmeAppOutput(t *testing.T) []string {
+	t.Helper()
+	_, block, ok := strings.Cut(readmeSection(t), "\nscenario ")
+	if !ok {
+		t.Fatal("the README shows no summary")
+	}
+	block, _, _ = strings.Cut("scenario "+block, "```")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+		if l != "" && strings.TrimSpace(l) != "…" {
+			lines = append(lines, l+"\n")
+		}
+	}
+	if len(lines) < 5 {
+		t.Fatalf("the README's summary has %d lines: %q", len(lines), lines)
+	}
+	return lines
+}
+
+// The README's YAML is the Node example's, word for word.
+func TestReadmeAppYAML(t *testing.T) {
+	_, block, ok := strings.Cut(readmeSection(t), "```yaml\n")
+	if !ok {
+		t.Fatal("the README shows no YAML")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "node-conference", "holdlab.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _ := strings.Cut(string(data), "\n") // less its first comment line
+	if block != want {
+		t.Errorf("the README's YAML is not examples/node-conference/holdlab.yaml's:\n%s\nwant:\n%s", block, want)
+	}
 }
