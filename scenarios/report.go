@@ -312,10 +312,14 @@ func (r Report) Reason(res Result) string {
 	}
 	switch res.Status {
 	case Failed:
+		reason := err
 		if s, ok := res.FailedStep(); ok {
-			return fmt.Sprintf("step \"%s\" (line %d) %s: %s", strings.TrimSpace(s.Keyword+s.Text), s.Line, s.Status, orElse(s.Error, err))
+			reason = fmt.Sprintf("step \"%s\" (line %d) %s: %s", strings.TrimSpace(s.Keyword+s.Text), s.Line, s.Status, orElse(s.Error, err))
 		}
-		return err
+		if res.Pitfall != "" {
+			reason += "; this scenario tests a pitfall: " + res.Pitfall
+		}
+		return reason
 	case ExpectedFailure:
 		if res.Pitfall == "" {
 			return "expected failure: " + err

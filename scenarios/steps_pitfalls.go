@@ -8,19 +8,20 @@ import (
 	"github.com/twilio/twilio-go/client"
 )
 
-// registerPitfallSteps adds the steps of the pitfall catalogue
+// pitfallSteps defines the steps of the pitfall catalogue
 // (features/pitfalls.feature): a raw app that checks Twilio's signature,
 // what a party heard a moment ago, how often the app was asked for a URL.
-func (w *world) registerPitfallSteps(step func(pattern string, fn any)) {
-	step(`^the app checks Twilio's signature against the URL "([^"]*)"$`, w.checkSignatureAgainst)
-	step(`^the app checks Twilio's signature against the URL Twilio requested$`, func() error { return w.checkSignatureAgainst("") })
-	step(`^the (customer|agent) (?:hears|heard) the application error$`, func(role string) error {
+func (w *world) pitfallSteps(l *stepList) {
+	l.section("The pitfall catalogue")
+	l.add(`^the app checks Twilio's signature against the URL "([^"]*)"$`, `the app checks Twilio's signature against the URL "https://app.example.com"`, w.checkSignatureAgainst)
+	l.add(`^the app checks Twilio's signature against the URL Twilio requested$`, "the app checks Twilio's signature against the URL Twilio requested", func() error { return w.checkSignatureAgainst("") })
+	l.add(`^the (customer|agent) (?:hears|heard) the application error$`, "the customer heard the application error", func(role string) error {
 		return w.heard(role, "the application error", func(h sim.Hearing) bool { return h.Source == "application-error" })
 	})
-	step(`^the (customer|agent) (?:hears|heard) "([^"]*)"$`, func(role, text string) error {
+	l.add(`^the (customer|agent) (?:hears|heard) "([^"]*)"$`, `the customer heard "Please hold"`, func(role, text string) error {
 		return w.heard(role, fmt.Sprintf("say %q", text), func(h sim.Hearing) bool { return h.Source == "say" && h.Media == text })
 	})
-	step(`^the app received "([^"]*)" (once|more than once)$`, w.eventually(w.receivedTimes))
+	l.add(`^the app received "([^"]*)" (once|more than once)$`, `the app received "/wait" more than once`, w.eventually(w.receivedTimes))
 }
 
 // signatureCheck is how the raw app checks X-Twilio-Signature, once a

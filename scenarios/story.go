@@ -163,6 +163,9 @@ func (w *world) placeholders() map[string]string {
 	names[w.be.appBase()] = "{app}"
 	names[w.be.rawBase()] = "{raw}"
 	names[w.be.musicURL()] = "{music}"
+	if w.app != nil {
+		names[w.app.Spec().BaseURL] = "{app}"
+	}
 	return names
 }
 

@@ -38,6 +38,10 @@ type Config struct {
 	// Only restricts the run to these strategy names (and "platform"); empty
 	// means all.
 	Only []string
+	// NoPlatform leaves out the @platform features: they show Twilio's own
+	// behaviour with raw TwiML, and involve no strategy (holdlab run --app
+	// sets it: they say nothing about the app).
+	NoPlatform bool
 	// Tags is a godog tag expression, e.g. "@pitfall-parent-redirect" or
 	// "~@slow": tags joined by "," (or) and "&&" (and), "~" for not.
 	Tags string
@@ -437,6 +441,9 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 			}
 		case failed:
 			r.Status = Failed
+			// A scenario that tests a pitfall and fails may have fallen
+			// into it: say which.
+			r.Pitfall = pitfalls[pitfall]
 		case len(w.notObserved) > 0:
 			r.Status, r.Err = NotObservable, nil
 		case xfail != "":
@@ -461,9 +468,10 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 	// expected to fail, the first failing step is recorded as the expected
 	// failure and the rest of the scenario is skipped; a step the target
 	// cannot observe is noted, never passed.
-	w.register(func(pattern string, fn any) {
-		sc.Step(stepRegexp(pattern), adapt(fn, w, func() bool { return xfail != "" }))
-	})
+	w.defs = w.steps()
+	for _, d := range w.defs {
+		sc.Step(stepRegexp(d.pattern), adapt(d.fn, w, func() bool { return xfail != "" }))
+	}
 }
 
 // stepStatus is godog's step status as holdlab's.
