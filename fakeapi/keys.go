@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -29,6 +30,21 @@ type APIKey struct {
 	Secret string
 	// FriendlyName is a label, up to 64 characters.
 	FriendlyName string
+}
+
+// NewAPIKey returns a key with a random SID and secret, for Options.APIKeys:
+// a key that stays the same across several fakes, such as the fresh fake
+// of each scenario behind one address.
+func NewAPIKey(friendlyName string) (APIKey, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return APIKey{}, fmt.Errorf("fakeapi: API key SID: %w", err)
+	}
+	secret, err := newSecret()
+	if err != nil {
+		return APIKey{}, err
+	}
+	return APIKey{Sid: "SK" + hex.EncodeToString(b), Secret: secret, FriendlyName: friendlyName}, nil
 }
 
 // maxKeyName is Twilio's limit on a key's FriendlyName, in characters.

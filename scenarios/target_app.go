@@ -44,6 +44,8 @@ type AppTarget struct {
 	served chan error
 	hooks  *http.Transport // the webhooks to the app
 
+	key fakeapi.APIKey // the API key the app may use, the same in every scenario
+
 	seq atomic.Uint64
 	cur atomic.Pointer[appScene]
 }
@@ -61,11 +63,16 @@ func OpenApp(cfg AppConfig) (*AppTarget, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
+	key, err := fakeapi.NewAPIKey("holdlab app")
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("serve the fake for the app: %w", err)
 	}
 	t := &AppTarget{
+		key:    key,
 		ln:     ln,
 		served: make(chan error, 1),
 		hooks:  http.DefaultTransport.(*http.Transport).Clone(),
@@ -88,6 +95,10 @@ func (t *AppTarget) AccountSid() string { return fakeapi.DefaultAccountSid }
 // AuthToken is the account's auth token: the app authenticates with it,
 // and the fake signs webhooks with it.
 func (t *AppTarget) AuthToken() string { return fakeapi.DefaultAuthToken }
+
+// APIKey returns the API key (SID and secret) every scenario's fake accepts,
+// as Twilio accepts an account's API keys.
+func (t *AppTarget) APIKey() (sid, secret string) { return t.key.Sid, t.key.Secret }
 
 // Close stops serving.
 func (t *AppTarget) Close(ctx context.Context) error {
@@ -133,7 +144,7 @@ func (t *AppTarget) serve(w http.ResponseWriter, r *http.Request) {
 
 func (t *AppTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTripper) http.RoundTripper) (backend, error) {
 	seed := t.seq.Add(1)
-	b, err := newFakeBackend(fakeapi.Options{Seed: seed, WebhookTransport: observed(t.hooks, a.observe)}, a, wrap)
+	b, err := newFakeBackend(fakeapi.Options{Seed: seed, APIKeys: []fakeapi.APIKey{t.key}, WebhookTransport: observed(t.hooks, a.observe)}, a, wrap)
 	if err != nil {
 		return nil, err
 	}

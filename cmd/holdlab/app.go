@@ -44,9 +44,12 @@ func loadApp(a *appFlags, cfg *scenarios.Config) (*appdriver.Spec, error) {
 // appEnv is what holdlab tells the app: the fake's address and
 // credentials, the people's numbers, and the app's own address.
 func appEnv(tgt *scenarios.AppTarget, spec *appdriver.Spec) map[string]string {
+	keySid, keySecret := tgt.APIKey()
 	env := map[string]string{
 		"TWILIO_ACCOUNT_SID":      tgt.AccountSid(),
 		"TWILIO_AUTH_TOKEN":       tgt.AuthToken(),
+		"TWILIO_API_KEY":          keySid,
+		"TWILIO_API_SECRET":       keySecret,
 		"HOLDLAB_API_BASE":        tgt.URL(),
 		"HOLDLAB_SUPPORT_NUMBER":  scenarios.FakeCast.Support,
 		"HOLDLAB_AGENT_NUMBER":    scenarios.FakeCast.Agent,
@@ -60,7 +63,7 @@ func appEnv(tgt *scenarios.AppTarget, spec *appdriver.Spec) map[string]string {
 }
 
 // envOrder lists appEnv's variables for people, in a fixed order.
-var envOrder = []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "HOLDLAB_API_BASE", "HOLDLAB_SUPPORT_NUMBER", "HOLDLAB_AGENT_NUMBER", "HOLDLAB_CUSTOMER_NUMBER", "HOLDLAB_APP_URL", "PORT"}
+var envOrder = []string{"TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "HOLDLAB_API_BASE", "HOLDLAB_SUPPORT_NUMBER", "HOLDLAB_AGENT_NUMBER", "HOLDLAB_CUSTOMER_NUMBER", "HOLDLAB_APP_URL", "PORT"}
 
 // openApp serves the fake for the app, starts the app (when its YAML says
 // how) with holdlab's environment, and waits until it is ready. What it

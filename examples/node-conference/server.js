@@ -34,7 +34,13 @@ class HoldlabRequestClient extends twilio.RequestClient {
     return super.request({ ...opts, uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, apiBase) });
   }
 }
-const client = twilio(accountSid, authToken, apiBase ? { httpClient: new HoldlabRequestClient() } : {});
+// REST requests authenticate with an API key, as Twilio recommends
+// (https://www.twilio.com/docs/iam/api-keys); webhooks stay signed with the
+// auth token.
+const client = twilio(process.env.TWILIO_API_KEY, process.env.TWILIO_API_SECRET, {
+  accountSid,
+  ...(apiBase ? { httpClient: new HoldlabRequestClient() } : {}),
+});
 
 // Each conversation has its own room, named after its first leg.
 const room = (firstLeg) => `support-${firstLeg}`;

@@ -46,7 +46,11 @@ class HoldlabHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-client = Client(ACCOUNT_SID, AUTH_TOKEN, http_client=HoldlabHttpClient() if API_BASE else None)
+# REST requests authenticate with an API key, as Twilio recommends
+# (https://www.twilio.com/docs/iam/api-keys); webhooks stay signed with the
+# auth token.
+client = Client(os.environ["TWILIO_API_KEY"], os.environ["TWILIO_API_SECRET"], ACCOUNT_SID,
+                http_client=HoldlabHttpClient() if API_BASE else None)
 validator = RequestValidator(AUTH_TOKEN)
 app = Flask(__name__)
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
