@@ -21,14 +21,15 @@ import (
 // `holdlab run --app` starts in the tests below (this test binary, run
 // again with HOLDLAB_HELPER_GO_APP set). It serves the conference strategy
 // over HTTP, pointed at $HOLDLAB_API_BASE as any app's SDK would be, with
-// /hold, /unhold and /call for holdlab's actions.
+// /hold, /unhold and /call for holdlab's actions. Its REST requests
+// authenticate with the API key holdlab gives it, as Twilio recommends.
 func TestHelperGoApp(t *testing.T) {
 	if os.Getenv("HOLDLAB_HELPER_GO_APP") == "" {
 		t.Skip("the app of the --app tests, not a test")
 	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM)
-	api, err := fakeapi.NewRestClient(os.Getenv("HOLDLAB_API_BASE"), os.Getenv("TWILIO_ACCOUNT_SID"), os.Getenv("TWILIO_AUTH_TOKEN"))
+	api, err := fakeapi.NewRestClientWithAPIKey(os.Getenv("HOLDLAB_API_BASE"), os.Getenv("TWILIO_ACCOUNT_SID"), os.Getenv("TWILIO_API_KEY"), os.Getenv("TWILIO_API_SECRET"))
 	if err != nil {
 		t.Fatal(err)
 	}
