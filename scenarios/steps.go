@@ -78,10 +78,11 @@ func (w *world) steps() []stepDef {
 	l.add(`^the trace shows error (\d+)$`, "the trace shows error 11200", w.traceShows)
 
 	// Faults on demand (steps_faults.go), the pitfall catalogue
-	// (steps_pitfalls.go), and the steps that drive an app under test over
+	// (steps_pitfalls.go), agents on the Voice SDK (steps_browser.go), and the steps that drive an app under test over
 	// HTTP (steps_app.go).
 	w.faultSteps(l)
 	w.pitfallSteps(l)
+	w.browserSteps(l)
 	w.appSteps(l)
 	return l.defs
 }
@@ -506,6 +507,7 @@ func (w *world) heldInTwilio(sid string) (bool, string, error) {
 }
 
 func (w *world) receivedWith(path, param, value string) error {
+	value = w.expand(value) // {customer}, {agent}, ... as in TwiML doc strings
 	reqs := w.requests(path)
 	if len(reqs) == 0 {
 		return fmt.Errorf("the app received no request at %s", path)

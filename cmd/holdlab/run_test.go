@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestRunWholeSuite(t *testing.T) {
 		t.Fatalf("holdlab run: exit %d\n%s%s", code, out, errOut)
 	}
 	for _, want := range []string{"conference", "callleg", "redirect", "platform", "Expected failures (xfail)", "pitfall:",
-		"64 scenario runs: 55 passed, 0 failed, 9 expected failures, 0 unexpected passes. OK\n"} {
+		"65 scenario runs: 56 passed, 0 failed, 9 expected failures, 0 unexpected passes. OK\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -168,8 +169,8 @@ func TestRunReportOnStdout(t *testing.T) {
 			if err := xml.Unmarshal([]byte(out), &doc); err != nil {
 				t.Fatalf("stdout is not one XML document: %v", err)
 			}
-			if doc.Tests != 64 || len(doc.Suites) != 4 {
-				t.Errorf("%d tests in %d suites, want 64 in 4", doc.Tests, len(doc.Suites))
+			if doc.Tests != 65 || len(doc.Suites) != 4 {
+				t.Errorf("%d tests in %d suites, want 65 in 4", doc.Tests, len(doc.Suites))
 			}
 			for _, s := range doc.Suites {
 				if s.Name == "redirect" && s.Skipped != 9 {
@@ -206,7 +207,7 @@ func TestRunReportOnStdout(t *testing.T) {
 				t.Fatalf("exit %d\n%s", code, errOut)
 			}
 			tc.check(t, out)
-			if !strings.Contains(errOut, "64 scenario runs: 55 passed") {
+			if !strings.Contains(errOut, "65 scenario runs: 56 passed") {
 				t.Errorf("the summary is not on stderr:\n%s", errOut)
 			}
 		})
@@ -229,20 +230,27 @@ func TestRunGitHubStepSummary(t *testing.T) {
 	}
 }
 
+// shardRuns reads the number of runs from a summary's last line.
+var shardRuns = regexp.MustCompile(`(?m)^(\d+) scenario runs: `)
+
 // Shards write their reports into folders, and merge-reports joins them
 // into the report of the whole run.
 func TestRunShardsAndMerge(t *testing.T) {
 	t.Setenv("GITHUB_STEP_SUMMARY", "")
 	dir := t.TempDir()
 	var xmls, jsons []string
+	ran := 0 // scenario runs, summed over the shards
 	for _, shard := range []string{"1/2", "2/2"} {
 		out := filepath.Join(dir, strings.ReplaceAll(shard, "/", "-of-"))
 		stdout, errOut, code := holdlab(t, "run", "--shard", shard, "--format", "junit,cucumber,pretty", "--out", out)
 		if code != exitOK {
 			t.Fatalf("shard %s: exit %d\n%s", shard, code, errOut)
 		}
-		if !strings.Contains(stdout, "32 scenario runs: ") {
+		if m := shardRuns.FindStringSubmatch(stdout); m == nil {
 			t.Errorf("shard %s summary:\n%s", shard, stdout)
+		} else {
+			n, _ := strconv.Atoi(m[1])
+			ran += n
 		}
 		for _, f := range []string{"junit.xml", "cucumber.json", "pretty.txt"} {
 			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
@@ -251,21 +259,24 @@ func TestRunShardsAndMerge(t *testing.T) {
 		}
 		xmls, jsons = append(xmls, filepath.Join(out, "junit.xml")), append(jsons, filepath.Join(out, "cucumber.json"))
 	}
+	if ran != 65 {
+		t.Errorf("the shards ran %d scenario runs together, want the whole suite's 65", ran)
+	}
 	for _, tc := range []struct {
 		format string
 		inputs []string
 		want   string
 	}{
-		{"junit", xmls, `<testsuites name="holdlab" tests="64" failures="0" errors="0"`},
-		{"junit", jsons, `<testsuites name="holdlab" tests="64" failures="0" errors="0"`},
+		{"junit", xmls, `<testsuites name="holdlab" tests="65" failures="0" errors="0"`},
+		{"junit", jsons, `<testsuites name="holdlab" tests="65" failures="0" errors="0"`},
 		{"cucumber", jsons, `"strategy": "redirect"`},
-		{"github", jsons, "64 scenario runs: 55 passed, 0 failed, 9 expected failures"},
+		{"github", jsons, "65 scenario runs: 56 passed, 0 failed, 9 expected failures"},
 	} {
 		out, errOut, code := holdlab(t, append([]string{"merge-reports", "--format", tc.format}, tc.inputs...)...)
 		if code != exitOK || !strings.Contains(out, tc.want) {
 			t.Errorf("merge-reports --format %s %s: exit %d, lacks %q\n%s", tc.format, tc.inputs[0], code, tc.want, errOut)
 		}
-		if !strings.Contains(errOut, "64 scenario runs: 55 passed") {
+		if !strings.Contains(errOut, "65 scenario runs: 56 passed") {
 			t.Errorf("merge-reports: no summary on stderr:\n%s", errOut)
 		}
 	}
@@ -273,7 +284,7 @@ func TestRunShardsAndMerge(t *testing.T) {
 	if _, errOut, code := holdlab(t, "merge-reports", "--format", "junit", "--out", merged, xmls[0], xmls[1]); code != exitOK {
 		t.Fatalf("merge-reports --out: exit %d\n%s", code, errOut)
 	}
-	if b, err := os.ReadFile(merged); err != nil || !bytes.Contains(b, []byte(`tests="64"`)) {
+	if b, err := os.ReadFile(merged); err != nil || !bytes.Contains(b, []byte(`tests="65"`)) {
 		t.Errorf("merged.xml: %v\n%.300s", err, b)
 	}
 }
