@@ -40,15 +40,30 @@ type signatureCheck struct {
 // (the app's own address behind a proxy), or "" for the URL Twilio
 // requested.
 func (w *world) checkSignatureAgainst(base string) error {
-	fb, ok := w.be.(*fakeBackend)
+	ts, ok := w.be.(webhookSigner)
 	if !ok {
 		return fmt.Errorf("the raw app's auth token is known only on the fake: %w", ErrNeedsFake)
 	}
+	token, err := ts.webhookToken()
+	if err != nil {
+		return err
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.sig = signatureCheck{on: true, token: fb.f.AuthToken(), base: base}
+	w.sig = signatureCheck{on: true, token: token, base: base}
 	return nil
 }
+
+// webhookSigner is a backend that knows the auth token its webhooks are
+// signed with: the fake.
+type webhookSigner interface {
+	webhookToken() (string, error)
+}
+
+var _ webhookSigner = (*fakeBackend)(nil)
+
+// webhookToken is the auth token the fake signs webhooks with.
+func (b *fakeBackend) webhookToken() (string, error) { return b.f.AuthToken(), nil }
 
 // signatureRefused reports whether the raw app refuses r: it checks
 // signatures, and r's does not match the URL it checks against.

@@ -56,6 +56,14 @@ func (deafBackend) failPhone(string, sim.Answer) error {
 	return fmt.Errorf("phone: %w", ErrNeedsFake)
 }
 
+// Nor does it know the raw app's auth token, nor simulate a browser.
+func (deafBackend) webhookToken() (string, error) {
+	return "", fmt.Errorf("auth token: %w", ErrNeedsFake)
+}
+func (deafBackend) placeSDKCall(context.Context, string, string, map[string]string) (string, error) {
+	return "", fmt.Errorf("browser: %w", ErrNeedsFake)
+}
+
 const onlyOnTheFake = `Feature: tagged
   @fake-only
   Scenario: Only the fake can tell
