@@ -275,6 +275,7 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 	if created {
 		e.tracef(c, KindConf, "conference %s (%s) is created", n.Room, wire.Short(cf.Sid))
 		e.fixCallbacks(cf, pt)
+		e.conferenceRecord(cf, c, p, n) // <Conference record> (recording.go)
 	} else if n.StatusCallback != "" || len(n.StatusCallbackEvent) > 0 {
 		e.tracef(c, KindConf, "%s's statusCallback settings are ignored: conference %s keeps those of its first participant", e.name(c), n.Room)
 	}
@@ -394,6 +395,7 @@ func (e *Engine) startConference(cf *Conference, by *Participant) {
 	}
 	e.confEvent(cf, "conference-start", nil, nil)
 	e.touchConference(cf)
+	e.conferenceStarted(cf) // record="record-from-start" (recording.go)
 }
 
 // participantHearing is what a connected participant hears.

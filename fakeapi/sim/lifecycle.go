@@ -82,6 +82,7 @@ func (e *Engine) answer(c *Call, cause string) {
 	if c.Direction != DirectionInbound {
 		e.connectPhone(c)
 	}
+	e.answeredRecording(c) // Record=true (recording.go)
 	if c.timeLimit > 0 {
 		e.after(c.timeLimit, func() {
 			if c.Live() {
@@ -140,6 +141,7 @@ func (e *Engine) endCall(c *Call, st Status, cause string) {
 		c.phone.stop()
 	}
 	e.setStatus(c, st, cause)
+	e.callRecordingsEnd(c) // its recordings end with it (recording.go)
 	if d := c.dialing; d != nil {
 		e.parentGone(d)
 	}

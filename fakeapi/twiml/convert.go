@@ -246,6 +246,15 @@ func (p *parser) events(k child, name string, allowed set) []string {
 }
 
 // statusCallbacks reads the attributes shared by Number, Client and Sip.
+// recordingCallbacks reads recordingStatusCallback, its method ("" when
+// absent) and its events.
+func (p *parser) recordingCallbacks(k child) (url, method string, events []string) {
+	if _, ok := k.attr("recordingStatusCallbackMethod"); ok {
+		method = p.method(k, "recordingStatusCallbackMethod")
+	}
+	return p.str(k, "recordingStatusCallback"), method, p.events(k, "recordingStatusCallbackEvent", recordingEvents)
+}
+
 func (p *parser) statusCallbacks(k child) StatusCallbacks {
 	return StatusCallbacks{
 		StatusCallback:       p.str(k, "statusCallback"),
@@ -442,7 +451,10 @@ func (p *parser) dial(k child) *Dial {
 		AnswerOnBridge: p.boolean(k, "answerOnBridge", false),
 		Record:         p.str(k, "record"),
 		RingTone:       p.str(k, "ringTone"),
+		RecordingTrack: p.str(k, "recordingTrack"),
+		Trim:           p.str(k, "trim"),
 	}
+	d.RecordingStatusCallback, d.RecordingStatusCallbackMethod, d.RecordingStatusCallbackEvent = p.recordingCallbacks(k)
 	sawNoun := false
 	text := p.content(k, true, func(c child) {
 		if dialNouns[c.name] {
@@ -556,6 +568,7 @@ func (p *parser) conference(k child) *Conference {
 		Room:                   p.content(k, true, nil),
 	}
 	c.WaitURL, c.WaitURLSet = k.attr("waitUrl")
+	c.RecordingStatusCallback, c.RecordingStatusCallbackMethod, c.RecordingStatusCallbackEvent = p.recordingCallbacks(k)
 	return c
 }
 

@@ -242,7 +242,7 @@ func TestParse(t *testing.T) {
 			want: []Verb{dial("/Response/Dial[1]")},
 		},
 		{
-			name: "Dial attributes, documented unmodelled ones accepted",
+			name: "Dial attributes, recording ones, documented unmodelled ones accepted",
 			in: resp(`<Dial action="/after" method="GET" timeout="10" timeLimit="600" hangupOnStar="true" callerId="+15550001111" ` +
 				`answerOnBridge="True" record="record-from-answer" ringTone="uk" recordingStatusCallback="/rec" ` +
 				`recordingStatusCallbackMethod="GET" recordingStatusCallbackEvent="completed" recordingTrack="both" trim="trim-silence" ` +
@@ -250,6 +250,8 @@ func TestParse(t *testing.T) {
 			want: []Verb{&Dial{
 				Node: at("/Response/Dial[1]"), Action: "/after", Method: "GET", Timeout: 10, TimeLimit: 600,
 				HangupOnStar: true, CallerID: "+15550001111", AnswerOnBridge: true, Record: "record-from-answer", RingTone: "uk",
+				RecordingStatusCallback: "/rec", RecordingStatusCallbackMethod: "GET", RecordingStatusCallbackEvent: []string{"completed"},
+				RecordingTrack: "both", Trim: "trim-silence",
 				Nouns: []Noun{number("/Response/Dial[1]/text()", "+15552220000")},
 			}},
 		},
@@ -293,12 +295,14 @@ func TestParse(t *testing.T) {
 			in: resp(`<Dial><Conference muted="true" beep="onenter" startConferenceOnEnter="false" endConferenceOnExit="true" ` +
 				`waitUrl="/wait" waitMethod="GET" maxParticipants="2" participantLabel="agent" coach="CA123" record="record-from-start" ` +
 				`region="ie1" trim="do-not-trim" jitterBufferSize="small" statusCallback="/conf" statusCallbackMethod="GET" ` +
+				`recordingStatusCallback="/rec" recordingStatusCallbackEvent="in-progress completed absent" ` +
 				`statusCallbackEvent="start end join leave mute hold modify speaker announcement" eventCallbackUrl="/x">hold-room</Conference></Dial>`),
 			want: []Verb{dial("/Response/Dial[1]", &Conference{
 				Node: at("/Response/Dial[1]/Conference[1]"), Room: "hold-room", Muted: true, Beep: "onEnter",
 				StartConferenceOnEnter: false, EndConferenceOnExit: true, WaitURL: "/wait", WaitURLSet: true, WaitMethod: "GET",
 				MaxParticipants: 2, ParticipantLabel: "agent", Coach: "CA123", Record: "record-from-start", Region: "ie1",
 				Trim: "do-not-trim", JitterBufferSize: "small", StatusCallback: "/conf", StatusCallbackMethod: "GET",
+				RecordingStatusCallback: "/rec", RecordingStatusCallbackEvent: []string{"in-progress", "completed", "absent"},
 				StatusCallbackEvent: []string{"start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"},
 			})},
 		},
