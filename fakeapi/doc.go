@@ -1,8 +1,9 @@
 // Package fakeapi is an in-process fake of Twilio's Voice REST API
 // (2010-04-01: Calls, IncomingPhoneNumbers, Conferences and their
-// Participants, Queues and their Members) and of the platform behind it:
-// call legs, <Dial> bridges, conferences, queues and signed webhooks to the
-// app, run by the deterministic engine in package sim on a virtual clock.
+// Participants, Queues and their Members, Recordings) and of the platform
+// behind it: call legs, <Dial> bridges, conferences, queues, recordings and
+// signed webhooks to the app, run by the deterministic engine in package
+// sim on a virtual clock.
 //
 // One Fake serves two ways. In-process, New gives an http.Handler, an
 // in-memory *http.Client (HTTPClient) and a ready twilio-go client of the
@@ -38,8 +39,10 @@
 //	rest_numbers.go      IncomingPhoneNumbers
 //	rest_conferences.go  Conferences and Participants
 //	rest_queues.go       Queues and Members
+//	rest_recordings.go   Recordings of calls, of conferences, of the account
 //	control.go           the control API: its Go methods (PlaceCall, SetPhone,
 //	                     HangUp, Hears, Trace, …) and its HTTP handlers
+//	control_recordings.go  RecordingContents: what a recording holds
 //	faults.go            Fault, InjectFault, Faults, RemoveFault, ClearFaults
 //	transport.go         in-memory HTTP both ways: HTTPClient, RestClient,
 //	                     NewRestClient, BaseURLTransport; webhooks to
