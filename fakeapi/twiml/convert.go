@@ -214,6 +214,16 @@ func (p *parser) oneOf(k child, name, def string, allowed ...string) string {
 	return def
 }
 
+// optOneOf is oneOf for an attribute whose absence the verb keeps as ""
+// (its consumer applies the default): "" when absent, else one of allowed,
+// or def when the value is none of them.
+func (p *parser) optOneOf(k child, name, def string, allowed ...string) string {
+	if _, ok := k.attr(name); !ok {
+		return ""
+	}
+	return p.oneOf(k, name, def, allowed...)
+}
+
 // method returns an HTTP method attribute: GET or POST, default POST.
 func (p *parser) method(k child, name string) string {
 	return p.oneOf(k, name, "POST", "GET", "POST")
@@ -449,10 +459,11 @@ func (p *parser) dial(k child) *Dial {
 		HangupOnStar:   p.boolean(k, "hangupOnStar", false),
 		CallerID:       p.str(k, "callerId"),
 		AnswerOnBridge: p.boolean(k, "answerOnBridge", false),
-		Record:         p.str(k, "record"),
+		Record: p.optOneOf(k, "record", "do-not-record", "do-not-record", "record-from-answer", "record-from-ringing",
+			"record-from-answer-dual", "record-from-ringing-dual"),
 		RingTone:       p.str(k, "ringTone"),
-		RecordingTrack: p.str(k, "recordingTrack"),
-		Trim:           p.str(k, "trim"),
+		RecordingTrack: p.optOneOf(k, "recordingTrack", "both", "inbound", "outbound", "both"),
+		Trim:           p.optOneOf(k, "trim", "trim-silence", "trim-silence", "do-not-trim"),
 	}
 	d.RecordingStatusCallback, d.RecordingStatusCallbackMethod, d.RecordingStatusCallbackEvent = p.recordingCallbacks(k)
 	sawNoun := false
@@ -558,9 +569,9 @@ func (p *parser) conference(k child) *Conference {
 		MaxParticipants:        p.integer(k, "maxParticipants", 250, 2, 250),
 		ParticipantLabel:       p.str(k, "participantLabel"),
 		Coach:                  p.str(k, "coach"),
-		Record:                 p.str(k, "record"),
+		Record:                 p.optOneOf(k, "record", "do-not-record", "do-not-record", "record-from-start"),
 		Region:                 p.str(k, "region"),
-		Trim:                   p.str(k, "trim"),
+		Trim:                   p.optOneOf(k, "trim", "trim-silence", "trim-silence", "do-not-trim"),
 		JitterBufferSize:       p.str(k, "jitterBufferSize"),
 		StatusCallback:         p.str(k, "statusCallback"),
 		StatusCallbackMethod:   p.method(k, "statusCallbackMethod"),

@@ -316,6 +316,29 @@ func TestParse(t *testing.T) {
 			}())},
 		},
 		{
+			name: "Dial and Conference recording values Twilio does not take",
+			in: resp(`<Dial record="true" recordingTrack="left" recordingStatusCallbackEvent="completed paused">+15552220000</Dial>` +
+				`<Dial><Conference record="record-from-answer">r</Conference></Dial>`),
+			want: []Verb{
+				func() Verb {
+					d := dial("/Response/Dial[1]", number("/Response/Dial[1]/text()", "+15552220000"))
+					d.Record, d.RecordingTrack, d.RecordingStatusCallbackEvent = "do-not-record", "both", []string{"completed"}
+					return d
+				}(),
+				dial("/Response/Dial[2]", func() Noun {
+					c := conference("/Response/Dial[2]/Conference[1]", "r")
+					c.Record = "do-not-record"
+					return c
+				}()),
+			},
+			warns: []Warning{
+				warn("/Response/Dial[1]", `invalid record="true" on <Dial>: want one of do-not-record, record-from-answer, record-from-ringing, record-from-answer-dual, record-from-ringing-dual; using the default do-not-record`),
+				warn("/Response/Dial[1]", `invalid recordingTrack="left" on <Dial>: want one of inbound, outbound, both; using the default both`),
+				warn("/Response/Dial[1]", `unknown event "paused" in recordingStatusCallbackEvent on <Dial>; ignored`),
+				warn("/Response/Dial[2]/Conference[1]", `invalid record="record-from-answer" on <Conference>: want one of do-not-record, record-from-start; using the default do-not-record`),
+			},
+		},
+		{
 			name: "Queue defaults and attributes",
 			in:   resp(`<Dial><Queue>support</Queue><Queue url="/about-to-connect" method="GET" reservationSid="WR1" postWorkActivitySid="WA1">sales</Queue></Dial>`),
 			want: []Verb{dial("/Response/Dial[1]",
