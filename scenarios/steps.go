@@ -76,6 +76,8 @@ func (w *world) register(step func(pattern string, fn any)) {
 
 	// Faults on demand (steps_faults.go).
 	w.registerFaultSteps(step)
+	// Recordings (steps_recordings.go).
+	w.registerRecordingSteps(step)
 }
 
 func (w *world) customerCalls() error {

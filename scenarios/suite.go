@@ -482,6 +482,7 @@ func stepStatus(s godog.StepResultStatus) StepStatus {
 
 // pitfalls explains each @pitfall tag in a sentence.
 var pitfalls = map[string]string{
-	"parent-redirect": "redirecting the parent leg of a <Dial> makes Twilio hang up the child (https://www.twilio.com/docs/voice/twiml/dial)",
-	"child-redirect":  "redirecting the child leg ends the parent's <Dial>; with no action and no next verb the parent hangs up",
+	"parent-redirect":      "redirecting the parent leg of a <Dial> makes Twilio hang up the child (https://www.twilio.com/docs/voice/twiml/dial)",
+	"child-redirect":       "redirecting the child leg ends the parent's <Dial>; with no action and no next verb the parent hangs up",
+	"recording-hold-music": "a recording of the held party's call keeps recording while it is on hold, hold music included, unless the app pauses it (PauseBehavior=skip) and resumes the same recording afterwards (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource)",
 }

@@ -60,6 +60,7 @@ type world struct {
 	first     string // SID of the conversation's first leg
 	inbound   bool
 	lastErr   error  // the last strategy or REST error
+	recSid    string // the recording the app started (steps_recordings.go)
 	xfailNote string // set when an expected failure happened
 }
 
@@ -99,6 +100,9 @@ func (w *world) setUp(ctx context.Context, name string, factory Factory, target 
 			SupportNumber: w.cast.Support,
 			Agent:         w.cast.Agent,
 			HoldMusicURL:  b.musicURL(),
+			// A contact centre's requirement: no hold music in its
+			// recordings (features/recording.feature).
+			PauseRecordingOnHold: true,
 		})
 		if err != nil {
 			return fmt.Errorf("strategy %s: %w", name, err)
