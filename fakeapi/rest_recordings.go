@@ -286,9 +286,9 @@ func (f *Fake) recordingFields(rec *sim.Recording) recordingFields {
 		accountURI: "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Recordings/" + rec.Sid,
 	}
 	if rec.Status == sim.RecordingCompleted || rec.Status == sim.RecordingAbsent {
-		// Twilio's documentation shows a null duration and price_unit while
-		// a recording is in progress or paused (UNCONFIRMED: some report
-		// "-1").
+		// Twilio's documented examples show a null duration and price_unit
+		// while a recording is in progress or paused (UNCONFIRMED on the
+		// live API).
 		out.duration = wire.Ptr(strconv.Itoa(int(rec.Duration / time.Second)))
 		out.priceUnit = wire.Ptr("USD")
 	}

@@ -228,7 +228,9 @@ func (e *Engine) pauseRecording(r *Recording, behavior string) {
 	e.capture(r)
 }
 
-// resumeRecording resumes a paused recording.
+// resumeRecording resumes a paused recording. INFERRED: no status
+// callback (Twilio's events are in-progress, at the start, completed and
+// absent).
 func (e *Engine) resumeRecording(r *Recording) {
 	if r.Status != RecordingPaused {
 		e.traceRec(r, "is already recording; nothing changes")

@@ -111,7 +111,10 @@ func (e *Engine) captureLive() {
 	}
 }
 
-// soundsOf is what a recording records now, channel by channel.
+// soundsOf is what a recording records now, channel by channel. INFERRED:
+// a call's party is taken to speak whenever its call is connected (holdlab
+// does not know when a person talks), so only silence on every channel is
+// silence to trim-silence.
 func (e *Engine) soundsOf(r *Recording) [][]Hearing {
 	if r.conf != nil {
 		return [][]Hearing{e.roomMix(r.conf)}
