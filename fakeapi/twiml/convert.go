@@ -214,16 +214,6 @@ func (p *parser) oneOf(k child, name, def string, allowed ...string) string {
 	return def
 }
 
-// optOneOf is oneOf for an attribute whose absence the verb keeps as ""
-// (its consumer applies the default): "" when absent, else one of allowed,
-// or def when the value is none of them.
-func (p *parser) optOneOf(k child, name, def string, allowed ...string) string {
-	if _, ok := k.attr(name); !ok {
-		return ""
-	}
-	return p.oneOf(k, name, def, allowed...)
-}
-
 // method returns an HTTP method attribute: GET or POST, default POST.
 func (p *parser) method(k child, name string) string {
 	return p.oneOf(k, name, "POST", "GET", "POST")
@@ -256,15 +246,6 @@ func (p *parser) events(k child, name string, allowed set) []string {
 }
 
 // statusCallbacks reads the attributes shared by Number, Client and Sip.
-// recordingCallbacks reads recordingStatusCallback, its method ("" when
-// absent) and its events.
-func (p *parser) recordingCallbacks(k child) (url, method string, events []string) {
-	if _, ok := k.attr("recordingStatusCallbackMethod"); ok {
-		method = p.method(k, "recordingStatusCallbackMethod")
-	}
-	return p.str(k, "recordingStatusCallback"), method, p.events(k, "recordingStatusCallbackEvent", recordingEvents)
-}
-
 func (p *parser) statusCallbacks(k child) StatusCallbacks {
 	return StatusCallbacks{
 		StatusCallback:       p.str(k, "statusCallback"),
