@@ -11,6 +11,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	github.com/twilio/twilio-go v1.31.0
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

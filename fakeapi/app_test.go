@@ -108,6 +108,10 @@ type env struct {
 	fake *fakeapi.Fake
 	app  *testApp
 	api  *openapi.ApiService
+	// raw sends hand-written requests over the same transport, to apiBase
+	// (for what twilio-go cannot send, such as a date-only filter).
+	raw     *http.Client
+	apiBase string
 }
 
 // transports runs a test body over the in-memory transport and over real
@@ -121,7 +125,7 @@ var transports = []struct {
 		app.base = "https://app.test"
 		f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
 		wantConsistent(t, f)
-		return &env{t: t, fake: f, app: app, api: f.RestClient()}
+		return &env{t: t, fake: f, app: app, api: f.RestClient(), raw: f.HTTPClient(), apiBase: "https://api.twilio.com"}
 	}},
 	{"loopback", func(t *testing.T) *env {
 		app := newTestApp(fakeapi.DefaultAuthToken)
@@ -136,7 +140,7 @@ var transports = []struct {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &env{t: t, fake: f, app: app, api: rc}
+		return &env{t: t, fake: f, app: app, api: rc, raw: srv.Client(), apiBase: srv.URL}
 	}},
 }
 

@@ -26,6 +26,8 @@ func routeTarget(pattern, acct string) (method, path string) {
 		"{sid}", "CA0123456789abcdef0123456789abcdef",
 		"{address}", "%2B15550002000",
 		"{id}", "FA1",
+		"{CallSid}", "CA0123456789abcdef0123456789abcdef",
+		"{identity}", "alice",
 	).Replace(path)
 	return method, path
 }

@@ -135,7 +135,7 @@ func TestConferenceHoldThroughTheAPI(t *testing.T) {
 				t.Errorf("ended conference %s %v %v", *conf.Status, conf.ReasonConferenceEnded, conf.CallSidEndingConference)
 			}
 			acts := e.app.hooks("/after")
-			if len(acts) != 1 || acts[0].Params.Get("DialCallStatus") != "completed" || acts[0].Params.Has("DialCallSid") {
+			if len(acts) != 1 || acts[0].Params.Get("DialCallStatus") != "answered" || acts[0].Params.Has("DialCallSid") {
 				t.Errorf("customer's dial action %+v", acts)
 			}
 			e.wantHears(cust, `say "The call is over"`)

@@ -1,9 +1,10 @@
 // Package fakeapi is an in-process fake of Twilio's Voice REST API
-// (2010-04-01: Calls, IncomingPhoneNumbers, Conferences and their
-// Participants, Queues and their Members, Recordings) and of the platform
-// behind it: call legs, <Dial> bridges, conferences, queues, recordings and
-// signed webhooks to the app, run by the deterministic engine in package
-// sim on a virtual clock.
+// (2010-04-01: Calls and their UserDefinedMessages, IncomingPhoneNumbers,
+// Conferences and their Participants, Queues and their Members,
+// Applications, Keys, Recordings) and of the platform behind it:
+// call legs, <Dial> bridges, conferences, queues, recordings and signed
+// webhooks to the app, run by the deterministic engine in package sim on a
+// virtual clock.
 //
 // One Fake serves two ways. In-process, New gives an http.Handler, an
 // in-memory *http.Client (HTTPClient) and a ready twilio-go client of the
@@ -15,8 +16,9 @@
 // Besides Twilio's API the handler serves holdlab's control API under
 // ControlPrefix: place an inbound call, script a phone, make a party hang up
 // or press keys, move the clock, read what a leg hears and the trace, inject
-// faults. Routes lists every route; each requires the account's
-// credentials.
+// faults, register Voice SDK devices and place their calls. Routes lists
+// every route; each requires the account's credentials or one of its API
+// keys (Options.APIKeys, CreateAPIKey).
 //
 // To test an app's own resilience, InjectFault makes the REST API fail on
 // purpose (429 / 20429, 500 / 20500, latency, dropped connections), also
@@ -25,9 +27,12 @@
 //
 // # Files
 //
-//	fake.go              Fake, Options, New; Do, View, Advance; driving the engine
-//	                     (manual or real clock, a request's webhook budget);
-//	                     performing webhooks; CheckInvariants
+//	fake.go              Fake, Options, New, Close; Do, View, Advance; driving
+//	                     the engine with the manual clock (webhooks one at a
+//	                     time, in order); performing webhooks; CheckInvariants
+//	drive_real.go        driving it with the real clock: catching up with the
+//	                     wall clock before every request, the bounded pool of
+//	                     concurrent webhooks, the clock's goroutine
 //	routes.go            the route table: every REST and control API route
 //	                     (method, path pattern, handler); ControlPrefix
 //	router.go            serving the table: one ServeMux per process,
@@ -40,9 +45,16 @@
 //	rest_conferences.go  Conferences and Participants
 //	rest_queues.go       Queues and Members
 //	rest_recordings.go   Recordings of calls, of conferences, of the account
+//	rest_applications.go Applications (TwiML Apps)
+//	rest_keys.go         Keys (API keys)
+//	rest_messages.go     a call's UserDefinedMessages and their subscriptions
+//	keys.go              API keys: the store, authentication with a key,
+//	                     CreateAPIKey, RestClientWithAPIKey
 //	control.go           the control API: its Go methods (PlaceCall, SetPhone,
 //	                     HangUp, Hears, Trace, …) and its HTTP handlers
 //	control_recordings.go  RecordingContents: what a recording holds
+//	control_clients.go   Voice SDK devices on the control API and in Go
+//	                     (RegisterClient, PlaceClientCall, …); a call's messages
 //	faults.go            Fault, InjectFault, Faults, RemoveFault, ClearFaults
 //	transport.go         in-memory HTTP both ways: HTTPClient, RestClient,
 //	                     NewRestClient, BaseURLTransport; webhooks to

@@ -58,6 +58,11 @@ type Options struct {
 	// WebhookTimeout bounds every webhook. Default 15s, Twilio's documented
 	// timeout (https://www.twilio.com/docs/voice/twiml).
 	WebhookTimeout time.Duration
+	// WebhookConcurrency bounds the webhooks in flight at once with
+	// ClockReal (default DefaultWebhookConcurrency); the others wait their
+	// turn, in the order the engine emitted them. With ClockManual
+	// webhooks are performed one at a time, in order, and this is unused.
+	WebhookConcurrency int
 	// AnswerDelay is how long simulated phones ring before answering
 	// (default 2s); MediaDuration the length of <Play> audio (default 30s).
 	AnswerDelay   time.Duration
@@ -68,12 +73,22 @@ type Options struct {
 	// step and record what is broken; CheckInvariants reports it. For
 	// tests: each check walks every call.
 	CheckInvariants bool
+	// APIKeys are API keys the account has from the start (keys.go): their
+	// SID and secret authenticate requests as the account's credentials
+	// do. CreateAPIKey and POST /Keys.json make more.
+	APIKeys []APIKey
 }
 
 // Fake is an in-process fake of Twilio's Voice REST API and platform. It is
 // safe for concurrent use: one mutex guards the engine, and it is never held
 // while a webhook is in flight, so an app's webhook handler may call the REST
 // API back synchronously.
+//
+// With ClockManual it is deterministic: a request, or Advance, runs
+// everything it makes due, webhooks included, one at a time and in order,
+// before it returns. With ClockReal virtual time is the wall clock and
+// webhooks are performed concurrently, never holding anything up (see
+// drive_real.go).
 type Fake struct {
 	opts    Options
 	webhook *http.Client
@@ -82,14 +97,17 @@ type Fake struct {
 
 	mu      sync.Mutex
 	eng     *sim.Engine
-	driving bool      // a goroutine is running the engine
-	target  time.Time // virtual time the engine should reach
-	wallT0  time.Time // ClockReal: wall time at virtual start
+	driving bool        // ClockManual: a goroutine is running the engine
+	target  time.Time   // ClockManual: virtual time the engine should reach
+	wallT0  time.Time   // ClockReal: wall time at virtual start
+	pool    webhookPool // ClockReal: the webhooks in flight (drive_real.go)
 	wake    chan struct{}
 	stop    context.CancelFunc
 	done    chan struct{}
+	closing sync.Once
 
 	faults faultSet // injected faults (faults.go); own lock
+	keys   keyStore // API keys (keys.go); own lock
 }
 
 // New returns a running fake. Call Close when done with it.
@@ -112,6 +130,9 @@ func New(opts Options) (*Fake, error) {
 	}
 	if opts.WebhookTimeout <= 0 {
 		opts.WebhookTimeout = 15 * time.Second
+	}
+	if opts.WebhookConcurrency <= 0 {
+		opts.WebhookConcurrency = DefaultWebhookConcurrency
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -137,6 +158,9 @@ func New(opts Options) (*Fake, error) {
 	})
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()
+	if err := f.keys.init(opts.Seed, opts.APIKeys, f.eng.Now()); err != nil {
+		return nil, err
+	}
 	// No Client.Timeout: perform bounds each webhook with its context's
 	// deadline, and a Timeout would start a second timer per request.
 	f.webhook = &http.Client{
@@ -146,6 +170,7 @@ func New(opts Options) (*Fake, error) {
 	f.handler = f.routes()
 	ctx, cancel := context.WithCancel(context.Background())
 	f.stop = cancel
+	f.pool = webhookPool{limit: opts.WebhookConcurrency, ctx: ctx}
 	if opts.Clock == ClockReal {
 		go f.realClock(ctx)
 	} else {
@@ -154,11 +179,28 @@ func New(opts Options) (*Fake, error) {
 	return f, nil
 }
 
-// Close stops the fake's real-time clock, if any. Calls in progress stay
-// as they are.
+// Close stops the fake's real-time clock, if any. With ClockReal it also
+// cancels the webhooks in flight, waits for them (a few seconds at most),
+// and no webhook is performed after it. Calls in progress stay as they
+// are.
 func (f *Fake) Close() error {
-	f.stop()
-	<-f.done
+	f.closing.Do(func() {
+		f.stop()
+		<-f.done
+		f.mu.Lock()
+		drained := f.closePoolLocked()
+		f.mu.Unlock()
+		if drained == nil {
+			return
+		}
+		t := time.NewTimer(closeGrace)
+		defer t.Stop()
+		select {
+		case <-drained:
+		case <-t.C:
+			f.log.Warn("webhooks still in flight after Close", "waited", closeGrace)
+		}
+	})
 	return nil
 }
 
@@ -172,43 +214,63 @@ func (f *Fake) AuthToken() string { return f.opts.AuthToken }
 // /2010-04-01/ and holdlab's control API under /holdlab/.
 func (f *Fake) Handler() http.Handler { return f.handler }
 
-// Do runs fn with exclusive access to the engine, then lets the engine run
-// whatever fn made due (webhooks included) before it returns.
+// Do runs fn with exclusive access to the engine. With ClockManual it then
+// lets the engine run whatever fn made due, webhooks included, before it
+// returns. With ClockReal fn runs at the wall clock's now, and Do returns
+// once the engine has applied it: the webhooks it causes are performed
+// concurrently, as Twilio performs them.
 func (f *Fake) Do(fn func(e *sim.Engine) error) error {
+	if f.opts.Clock == ClockReal {
+		return f.doReal(fn)
+	}
 	f.mu.Lock()
 	err := fn(f.eng)
-	f.driveRequestLocked()
+	f.driveLocked()
 	f.mu.Unlock()
 	return err
 }
 
-// View runs fn with exclusive access to the engine, without running it.
+// View runs fn with exclusive access to the engine. With ClockManual the
+// engine does not run; with ClockReal it first catches up with the wall
+// clock, so that fn sees now.
 func (f *Fake) View(fn func(e *sim.Engine)) {
+	if f.opts.Clock == ClockReal {
+		f.viewReal(fn)
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fn(f.eng)
 }
 
 // Advance moves virtual time forward by d, running every event and webhook
-// due on the way. With ClockReal it shifts the clock ahead of the wall.
+// due on the way. With ClockReal it shifts the clock ahead of the wall,
+// and the webhooks due on the way are performed as usual, concurrently:
+// time does not wait for them.
 func (f *Fake) Advance(d time.Duration) {
 	if d < 0 {
 		d = 0
 	}
+	if f.opts.Clock == ClockReal {
+		f.mu.Lock()
+		f.wallT0 = f.wallT0.Add(-d)
+		f.catchUpLocked()
+		f.mu.Unlock()
+		f.wakeClock()
+		return
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.opts.Clock == ClockReal {
-		f.wallT0 = f.wallT0.Add(-d)
-	}
 	f.target = f.maxTime(f.target, f.eng.Now()).Add(d)
 	f.driveLocked()
 }
 
-// Now returns the current virtual time.
+// Now returns the current virtual time (with ClockReal, the wall clock's
+// now, the engine caught up with it).
 func (f *Fake) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.eng.Now()
+	var now time.Time
+	f.View(func(e *sim.Engine) { now = e.Now() })
+	return now
 }
 
 // CheckInvariants returns every engine invariant that is broken now (see
@@ -229,43 +291,23 @@ func (f *Fake) maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// driveLocked runs the engine (see runLocked) and wakes the real-time
-// clock, whose next deadline may have changed.
-func (f *Fake) driveLocked() {
-	f.runLocked()
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
-}
+// driveLocked runs the engine (see runLocked). ClockManual only.
+func (f *Fake) driveLocked() { f.runLocked() }
 
-// runLocked runs the engine up to the target time, performing effects with
-// the lock released. If another goroutine is already running it, it only
-// returns: that goroutine will see whatever the caller changed. f.mu must be
-// held; it is held again on return.
-func (f *Fake) runLocked() { f.runLockedFor(0) }
-
-// runLockedFor is runLocked performing at most budget effects (0: no limit);
-// it then stops driving, leaving the rest to another goroutine (see
-// driveRequestLocked), and reports that it did.
-func (f *Fake) runLockedFor(budget int) (handedOff bool) {
-	if f.opts.Clock == ClockReal {
-		f.target = f.maxTime(f.target, f.opts.Start.Add(time.Since(f.wallT0)))
-	}
+// runLocked runs the engine up to the target time, performing effects one
+// at a time, in order, with the lock released. If another goroutine is
+// already running it, it only returns: that goroutine will see whatever the
+// caller changed. f.mu must be held; it is held again on return.
+// ClockManual only: with ClockReal see runRealLocked.
+func (f *Fake) runLocked() {
 	if f.driving {
-		return false
+		return
 	}
 	f.driving = true
-	performed := 0
 	for {
-		if budget > 0 && performed >= budget && f.eng.PendingEffects() > 0 {
-			f.driving = false
-			return true
-		}
 		if eff := f.eng.NextEffect(); eff != nil {
-			performed++
 			f.mu.Unlock()
-			res := f.perform(eff)
+			res := f.perform(context.Background(), eff)
 			f.mu.Lock()
 			f.eng.Deliver(eff.ID, res)
 			continue
@@ -276,39 +318,13 @@ func (f *Fake) runLockedFor(budget int) (handedOff bool) {
 	}
 	f.eng.SetNow(f.target)
 	f.driving = false
-	return false
 }
 
-// requestEffectBudget is how many webhooks a REST request performs for the
-// engine, with ClockReal, before it leaves the rest to the real-time
-// clock's goroutine and answers. Whichever goroutine runs the engine
-// performs every webhook due, its own and everyone else's: without a
-// budget, under sustained load, one unlucky request would pump the whole
-// fake's webhooks for seconds (TestLoad saw 21 s). Twilio answers REST
-// requests without waiting for the webhooks they cause, so the budget
-// changes nothing an app can rely on. With ClockManual there is no clock
-// goroutine to hand over to: a request runs everything it made due, which
-// keeps runs deterministic.
-const requestEffectBudget = 8
-
-// driveRequestLocked is driveLocked for a REST request (Do): with
-// ClockReal, at most requestEffectBudget webhooks, then the clock's
-// goroutine takes over.
-func (f *Fake) driveRequestLocked() {
-	budget := 0
-	if f.opts.Clock == ClockReal {
-		budget = requestEffectBudget
-	}
-	f.runLockedFor(budget)
-	select {
-	case f.wake <- struct{}{}:
-	default:
-	}
-}
-
-// perform sends one webhook to the app and classifies its answer.
-func (f *Fake) perform(eff *sim.Effect) sim.Result {
-	ctx, cancel := context.WithTimeout(context.Background(), f.opts.WebhookTimeout)
+// perform sends one webhook to the app and classifies its answer. It is
+// bounded by parent (cancelled when the fake closes) and by the webhook
+// timeout.
+func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
+	ctx, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
 	defer cancel()
 	req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
 	if err != nil {
@@ -321,7 +337,7 @@ func (f *Fake) perform(eff *sim.Effect) sim.Result {
 	} else if r.ErrCode != 0 {
 		r.Err = fmt.Sprintf("HTTP %d", resp.StatusCode)
 	}
-	if r.ErrCode != 0 {
+	if r.ErrCode != 0 && parent.Err() == nil {
 		f.log.Warn("webhook failed", "url", eff.URL, "purpose", eff.Purpose, "code", r.ErrCode, "err", r.Err)
 	}
 	return r
@@ -329,37 +345,3 @@ func (f *Fake) perform(eff *sim.Effect) sim.Result {
 
 // maxWebhookBody bounds a TwiML answer (Twilio's limit is 64 kB).
 const maxWebhookBody = 64 << 10
-
-// realClock lets virtual time follow the wall clock: it sleeps until the
-// next event is due (or until woken by a change) and runs the engine.
-func (f *Fake) realClock(ctx context.Context) {
-	defer close(f.done)
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		f.mu.Lock()
-		f.runLocked()
-		next, ok := f.eng.NextEvent()
-		wait := time.Hour
-		if ok {
-			wait = next.Sub(f.opts.Start.Add(time.Since(f.wallT0)))
-		}
-		f.mu.Unlock()
-		if wait < 0 {
-			wait = 0
-		}
-		timer.Reset(wait)
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		case <-f.wake:
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
-		}
-	}
-}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
@@ -250,11 +251,10 @@ func (f *Fake) delay(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// noteFault records a fault in the trace (sim.KindFault).
+// noteFault records a fault in the trace (sim.KindFault), at the wall
+// clock's now with ClockReal.
 func (f *Fake) noteFault(callSid string, code int, text string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.eng.NoteFault(callSid, code, text)
+	f.View(func(e *sim.Engine) { e.NoteFault(callSid, code, text) })
 }
 
 // callInPath returns the call SID a REST path is about, if any:

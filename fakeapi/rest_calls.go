@@ -28,11 +28,12 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 	if err := checkEndpoints(p.To, p.From); err != nil {
 		return err
 	}
-	if form.Get("ApplicationSid") != "" && p.URL == "" && p.Twiml == "" {
-		// UNCONFIRMED code: applications are not modelled.
-		return wire.InvalidParameter(21205, "ApplicationSid", form.Get("ApplicationSid"))
+	if sid := form.Get("ApplicationSid"); sid != "" {
+		// The App's URLs replace Url, Twiml and their settings (sim's
+		// callApplication).
+		p.ApplicationSid, p.URL, p.Twiml = sid, "", ""
 	}
-	if p.URL == "" && p.Twiml == "" {
+	if p.URL == "" && p.Twiml == "" && p.ApplicationSid == "" {
 		return wire.MissingURL()
 	}
 	if p.URL != "" {
@@ -95,6 +96,14 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	}
 	if filter.Status != "" && !validStatus(filter.Status) {
 		return wire.InvalidParameter(wire.CodeInvalidParameter, "Status", form.Get("Status"))
+	}
+	// StartTime, StartTime<, StartTime>, EndTime, EndTime<, EndTime>
+	// (https://www.twilio.com/docs/voice/api/call-resource#read-multiple-call-resources).
+	if filter.Started, err = timeFilters(form, "StartTime"); err != nil {
+		return err
+	}
+	if filter.Ended, err = timeFilters(form, "EndTime"); err != nil {
+		return err
 	}
 	return listJSON(f, w, r, form, req, wire.KeyCalls, func(e *sim.Engine) ([]*sim.Call, error) {
 		return e.Calls(filter), nil

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
@@ -151,7 +152,11 @@ func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form ur
 		CallSidToCoach: form.Get("CallSidToCoach"),
 		Region:         form.Get("Region"),
 	}
+	p.CallerID, p.CallerDisplayName = strings.TrimSpace(form.Get("CallerId")), form.Get("CallerDisplayName")
 	if err := checkEndpoints(p.To, p.From); err != nil {
+		return err
+	}
+	if err := checkCallerID(p); err != nil {
 		return err
 	}
 	var err error
@@ -295,4 +300,24 @@ func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.Participant {
 	out := f.participantJSON(p)
 	out.QueueTime = wire.Ptr("0")
 	return out
+}
+
+// checkCallerID validates a participant's CallerId and CallerDisplayName
+// (https://www.twilio.com/docs/voice/api/conference-participant-resource):
+// "If the to parameter is a phone number, callerId must also be a phone
+// number"; the display name "must be between 2 and 255 characters".
+// INFERRED codes: 21212 (invalid caller ID) and 20001.
+func checkCallerID(p sim.ParticipantParams) error {
+	if p.CallerID != "" {
+		phoneTo := strings.HasPrefix(p.To, "+")
+		if !validAddress(p.CallerID) || (phoneTo && !strings.HasPrefix(p.CallerID, "+")) {
+			return wire.InvalidParameter(21212, "CallerId", p.CallerID)
+		}
+	}
+	if p.CallerDisplayName != "" {
+		if n := utf8.RuneCountInString(p.CallerDisplayName); n < 2 || n > 255 {
+			return wire.InvalidParameter(wire.CodeInvalidParameter, "CallerDisplayName", p.CallerDisplayName)
+		}
+	}
+	return nil
 }

@@ -80,7 +80,7 @@ func sharedMux() *http.ServeMux {
 // Routes returns the ServeMux patterns the fake's Handler serves, in the
 // order of its route table: "POST /2010-04-01/Accounts/{AccountSid}/Calls.json",
 // …, the control API's, and "/" (anything else: 404 / 20404). Every one
-// requires the account's credentials.
+// requires the account's credentials or one of its API keys.
 func (f *Fake) Routes() []string {
 	sharedMux()
 	out := make([]string, len(router.routes))
@@ -146,18 +146,23 @@ func toWire(err error) error {
 	return err
 }
 
-// authenticated requires the account's credentials (HTTP Basic), answering
-// 401 / 20003 otherwise.
+// authenticated requires the account's credentials or one of its API keys
+// (HTTP Basic; keys.go), answering 401 / 20003 otherwise.
 func (f *Fake) authenticated(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		if !ok || !equal(user, f.opts.AccountSid) || !equal(pass, f.opts.AuthToken) {
-			w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
-			wire.WriteError(w, wire.Unauthorized())
+		r, ok := f.authorize(r)
+		if !ok {
+			unauthorized(w)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// unauthorized answers 401 / 20003 with Twilio's Basic challenge.
+func unauthorized(w http.ResponseWriter) {
+	w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
+	wire.WriteError(w, wire.Unauthorized())
 }
 
 func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -8,9 +8,10 @@ const ControlPrefix = "/holdlab/"
 // REST API (2010-04-01), whose handlers are in rest_*.go, then holdlab's
 // control API under ControlPrefix, whose handlers are in control.go, then
 // "/" for anything else (404 / 20404, or 405 / 20004 for a known path and
-// another method). Every route requires the account's credentials;
-// injected faults apply to the REST API only. Routes lists the patterns;
-// router.go serves them, from one table built once per process.
+// another method). Every route requires the account's credentials or one
+// of its API keys (keys.go); injected faults apply to the REST API only.
+// Routes lists the patterns; router.go serves them, from one table built
+// once per process.
 func routeTable() []route {
 	const acct = "/2010-04-01/Accounts/{AccountSid}"
 	const ctl = ControlPrefix
@@ -31,6 +32,11 @@ func routeTable() []route {
 		rest("GET", acct+"/Recordings.json", (*Fake).listRecordings),
 		rest("GET", acct+"/Recordings/{file}", (*Fake).fetchRecording),
 		rest("DELETE", acct+"/Recordings/{file}", (*Fake).deleteRecording),
+		// UserDefinedMessages and their subscriptions:
+		// https://www.twilio.com/docs/voice/api/userdefinedmessage-resource
+		rest("POST", acct+"/Calls/{CallSid}/UserDefinedMessages.json", (*Fake).createUserDefinedMessage),
+		rest("POST", acct+"/Calls/{CallSid}/UserDefinedMessageSubscriptions.json", (*Fake).createUserDefinedMessageSubscription),
+		rest("DELETE", acct+"/Calls/{CallSid}/UserDefinedMessageSubscriptions/{file}", (*Fake).deleteUserDefinedMessageSubscription),
 
 		// IncomingPhoneNumbers:
 		// https://www.twilio.com/docs/phone-numbers/api/incomingphonenumber-resource
@@ -69,14 +75,33 @@ func routeTable() []route {
 		rest("GET", acct+"/Queues/{QueueSid}/Members/{file}", (*Fake).fetchMember),
 		rest("POST", acct+"/Queues/{QueueSid}/Members/{file}", (*Fake).dequeueMember),
 
+		// Applications (TwiML Apps): https://www.twilio.com/docs/usage/api/applications
+		rest("POST", acct+"/Applications.json", (*Fake).createApplication),
+		rest("GET", acct+"/Applications.json", (*Fake).listApplications),
+		rest("GET", acct+"/Applications/{file}", (*Fake).fetchApplication),
+		rest("POST", acct+"/Applications/{file}", (*Fake).updateApplication),
+		rest("DELETE", acct+"/Applications/{file}", (*Fake).deleteApplication),
+		// Keys (API keys; the account's own credentials only):
+		// https://www.twilio.com/docs/iam/api-keys/key-resource-v2010
+		rest("POST", acct+"/Keys.json", (*Fake).createKey),
+		rest("GET", acct+"/Keys.json", (*Fake).listKeys),
+		rest("GET", acct+"/Keys/{file}", (*Fake).fetchKey),
+		rest("POST", acct+"/Keys/{file}", (*Fake).updateKey),
+		rest("DELETE", acct+"/Keys/{file}", (*Fake).deleteKey),
+
 		// The control API: it speaks JSON.
 		control("POST", ctl+"calls", (*Fake).ctlPlaceCall),
 		control("POST", ctl+"calls/{sid}/hangup", (*Fake).ctlHangUp),
 		control("POST", ctl+"calls/{sid}/digits", (*Fake).ctlDigits),
 		control("GET", ctl+"calls/{sid}/hears", (*Fake).ctlHears),
 		control("GET", ctl+"recordings/{sid}/contents", (*Fake).ctlRecordingContents),
+		control("GET", ctl+"calls/{sid}/messages", (*Fake).ctlMessages),
 		control("PUT", ctl+"phones/{address}", (*Fake).ctlSetPhone),
 		control("GET", ctl+"phones/{address}", (*Fake).ctlGetPhone),
+		control("PUT", ctl+"clients/{identity}", (*Fake).ctlRegisterClient),
+		control("GET", ctl+"clients/{identity}", (*Fake).ctlGetClient),
+		control("DELETE", ctl+"clients/{identity}", (*Fake).ctlUnregisterClient),
+		control("POST", ctl+"clients/{identity}/calls", (*Fake).ctlPlaceClientCall),
 		control("GET", ctl+"clock", (*Fake).ctlClock),
 		control("POST", ctl+"clock/advance", (*Fake).ctlAdvance),
 		control("GET", ctl+"trace", (*Fake).ctlTrace),

@@ -40,25 +40,42 @@ func (f *Fake) RestClient() *openapi.ApiService {
 // Only the scheme and host change; paths, bodies and credentials are
 // exactly what twilio-go sends.
 func NewRestClient(baseURL, accountSid, authToken string) (*openapi.ApiService, error) {
+	hc, err := baseURLClient(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	return newRestClient(accountSid, authToken, hc), nil
+}
+
+// baseURLClient is an HTTP client that sends every request to baseURL and,
+// like twilio-go's own, never follows redirects.
+func baseURLClient(baseURL string) (*http.Client, error) {
 	rt, err := BaseURLTransport(baseURL, http.DefaultTransport)
 	if err != nil {
 		return nil, err
 	}
-	hc := &http.Client{
+	return &http.Client{
 		Transport: rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
-	}
-	return newRestClient(accountSid, authToken, hc), nil
+	}, nil
 }
 
 // newRestClient builds what twilio.NewRestClientWithParams builds for its
 // Api field, without importing twilio-go's root package, which compiles
 // every Twilio API.
 func newRestClient(sid, token string, hc *http.Client) *openapi.ApiService {
-	c := &client.Client{Credentials: client.NewCredentials(sid, token), HTTPClient: hc}
-	c.SetAccountSid(sid)
+	return newRestClientAs(sid, token, sid, hc)
+}
+
+// newRestClientAs is newRestClient with credentials (user, password) that
+// may be an API key's, for the account accountSid: what
+// twilio.NewRestClientWithParams(ClientParams{Username, Password,
+// AccountSid}) builds.
+func newRestClientAs(user, password, accountSid string, hc *http.Client) *openapi.ApiService {
+	c := &client.Client{Credentials: client.NewCredentials(user, password), HTTPClient: hc}
+	c.SetAccountSid(accountSid)
 	return openapi.NewApiServiceWithClient(c)
 }
 

@@ -5,7 +5,15 @@ Feature: Conference events are fixed by the first participant
   An app that subscribes to hold events only on the agent's side never hears
   of holds when the customer joined first.
 
+  @pitfall-conference-events-first-participant
   Scenario: A later participant cannot subscribe the conference to hold events
+    What goes wrong: statusCallback and statusCallbackEvent of a conference
+    come from its first participant. The agent, joining second, asks for
+    hold events; Twilio ignores it, and the app never hears of a hold.
+    Instead: give every participant (TwiML and REST) the same callback
+    settings, with every event the app needs.
+    https://www.twilio.com/docs/voice/twiml/conference
+
     Given the support line answers with:
       """
       <Response><Dial><Conference statusCallback="/events" statusCallbackEvent="start end">room</Conference></Dial></Response>

@@ -9,7 +9,15 @@ Feature: The pitfalls of recording a call that goes on hold
       <Response><Play loop="0">{music}</Play></Response>
       """
 
+  @pitfall-recording-hold-music
   Scenario: A recording of the customer's call records the hold music
+    What goes wrong: a recording of the customer's call records what the
+    customer hears, so while the customer is on hold it records the hold
+    music, for as long as the hold lasts. Instead: pause the recording with
+    PauseBehavior=skip when the hold starts, and resume the same recording
+    (by its SID, or Twilio.CURRENT on the same call) when it ends.
+    https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource
+
     Given the support line answers with:
       """
       <Response><Dial><Conference>room</Conference></Dial></Response>

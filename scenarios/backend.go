@@ -88,6 +88,9 @@ func (c Cast) has(n string) bool {
 type apps struct {
 	app http.Handler // the strategy, mounted under /<strategy>/
 	raw http.Handler // the raw TwiML of @platform scenarios, at the root
+	// observe is shown every webhook sent over the network (to an app
+	// under test), for the scenario's story.
+	observe func(*http.Request)
 }
 
 // Target is what the suite runs against: the in-process fake (the

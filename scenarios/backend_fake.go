@@ -23,13 +23,21 @@ type fakeTarget struct{}
 func (fakeTarget) Name() string { return "fake" }
 
 func (fakeTarget) newBackend(_ context.Context, a apps, wrap func(http.RoundTripper) http.RoundTripper) (backend, error) {
+	return newFakeBackend(fakeapi.Options{}, a, wrap)
+}
+
+// newFakeBackend makes a fresh fake with opts, serving the apps in
+// process, and scripts the cast's phones.
+func newFakeBackend(opts fakeapi.Options, a apps, wrap func(http.RoundTripper) http.RoundTripper) (*fakeBackend, error) {
 	cdn := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Content-Type", "audio/mpeg")
 		_, _ = io.WriteString(rw, "ID3")
 	})
 	// The engine checks its invariants after every step: a scenario that
 	// breaks one fails (see close).
-	f, err := fakeapi.New(fakeapi.Options{Apps: map[string]http.Handler{appHost: a.app, rawHost: a.raw, cdnHost: cdn}, CheckInvariants: true})
+	opts.Apps = map[string]http.Handler{appHost: a.app, rawHost: a.raw, cdnHost: cdn}
+	opts.CheckInvariants = true
+	f, err := fakeapi.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("new fake: %w", err)
 	}

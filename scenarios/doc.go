@@ -1,7 +1,12 @@
 // Package scenarios runs holdlab's Gherkin features (package features)
 // with godog against every hold strategy, each scenario on a fresh
 // in-process fake Twilio (FakeTarget, the default) or on Twilio itself
-// (OpenTwilio).
+// (OpenTwilio). An app in another process, in any language, is a strategy
+// too (AppFactory, package appdriver): OpenApp serves it a fresh fake per
+// scenario behind one loopback address.
+//
+// Steps lists every step with an example (docs/steps.md is generated from
+// it); FeatureSources reads feature files from disk.
 //
 // The step definitions are thin adapters over a per-scenario world: a
 // backend (the fake, or Twilio's REST API with real time and real calls

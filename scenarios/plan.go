@@ -95,10 +95,13 @@ func selectRuns(cfg Config) ([]string, error) {
 	}
 	sort.Strings(names)
 	runs := append([]string{Platform}, names...)
+	if cfg.NoPlatform {
+		runs = names
+	}
 	if len(cfg.Only) == 0 {
 		return runs, nil
 	}
-	keep := map[string]bool{Platform: true}
+	keep := map[string]bool{Platform: !cfg.NoPlatform}
 	var unknown []string
 	for _, n := range cfg.Only {
 		n = strings.TrimSpace(n)

@@ -143,9 +143,10 @@ func (r Report) grid() (runs []string, rows []gridRow, cells map[gridRow]map[str
 }
 
 // WriteSummary prints the report for a person: one row per scenario, one
-// column per strategy (and the platform), then the expected failures with
-// the pitfall each demonstrates, the unexpected results with their errors,
-// and the totals.
+// column per strategy (and the platform), the pitfall catalogue (each
+// pitfall the scenarios are tagged with, explained, with its Twilio
+// documentation URL), then the expected failures with the pitfall each
+// demonstrates, the unexpected results with their errors, and the totals.
 func (r Report) WriteSummary(w io.Writer) error { return r.WriteSummaryColor(w, false) }
 
 // WriteSummaryColor is WriteSummary, with the grid's marks and the verdict
@@ -208,6 +209,16 @@ func (r Report) WriteSummaryColor(w io.Writer, color bool) error {
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
+	if names := r.pitfallNames(); len(names) > 0 {
+		fmt.Fprintf(w, "\nThe pitfall catalogue: what these scenarios show (run one with --tags @pitfall-NAME).\n")
+		for _, name := range names {
+			text := pitfalls[name]
+			if text == "" {
+				text = "(not in holdlab's catalogue)"
+			}
+			fmt.Fprintf(w, "  @pitfall-%s\n    %s\n", name, text)
+		}
+	}
 
 	var xfails, bad, unobserved []Result
 	for _, res := range r.Results {
@@ -249,6 +260,23 @@ func (r Report) WriteSummaryColor(w io.Writer, color bool) error {
 	return err
 }
 
+// pitfallNames are the pitfalls the report's scenarios are tagged with
+// (@pitfall-NAME), sorted.
+func (r Report) pitfallNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, res := range r.Results {
+		for _, t := range res.Tags {
+			if name, ok := strings.CutPrefix(t, "@pitfall-"); ok && !seen[name] {
+				seen[name] = true
+				names = append(names, name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Totals sums the report in a sentence: "56 scenario runs: 47 passed, 0
 // failed, 9 expected failures, 0 unexpected passes."
 func (r Report) Totals() string {
@@ -284,10 +312,14 @@ func (r Report) Reason(res Result) string {
 	}
 	switch res.Status {
 	case Failed:
+		reason := err
 		if s, ok := res.FailedStep(); ok {
-			return fmt.Sprintf("step \"%s\" (line %d) %s: %s", strings.TrimSpace(s.Keyword+s.Text), s.Line, s.Status, orElse(s.Error, err))
+			reason = fmt.Sprintf("step \"%s\" (line %d) %s: %s", strings.TrimSpace(s.Keyword+s.Text), s.Line, s.Status, orElse(s.Error, err))
 		}
-		return err
+		if res.Pitfall != "" {
+			reason += "; this scenario tests a pitfall: " + res.Pitfall
+		}
+		return reason
 	case ExpectedFailure:
 		if res.Pitfall == "" {
 			return "expected failure: " + err

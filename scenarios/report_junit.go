@@ -67,7 +67,8 @@ func junitName(res Result) string { return res.Feature + ": " + res.Scenario }
 // an unexpected pass is a <failure> with the step that failed and the
 // whole reason; an expected failure is <skipped message="expected failure:
 // PITFALL: REASON"/>, as is a scenario that could not be observed. Each
-// test case's <system-out> lists its steps with their outcomes.
+// test case's <system-out> gives its location and tags, and lists its
+// steps with their outcomes.
 func (r Report) WriteJUnit(w io.Writer) error {
 	doc := junitSuites{Name: "holdlab"}
 	var total time.Duration
@@ -142,13 +143,17 @@ const (
 )
 
 // transcript lists a scenario run's steps with their outcomes, under its
-// location, for people reading a report.
+// location and its tags ("tags: @platform @pitfall-…"), for people reading
+// a report and for merging reports (the summary's pitfall catalogue).
 func (r Report) transcript(res Result) string {
 	var b strings.Builder
 	if res.Line > 0 {
 		fmt.Fprintf(&b, "%s:%d\n", r.path(res), res.Line)
 	} else {
 		fmt.Fprintf(&b, "%s\n", r.path(res))
+	}
+	if len(res.Tags) > 0 {
+		fmt.Fprintf(&b, "%s%s\n", transcriptTags, strings.Join(res.Tags, " "))
 	}
 	for _, s := range res.Steps {
 		fmt.Fprintf(&b, "%-*s %s%s", transcriptStatus, s.Status, s.Keyword, s.Text)
@@ -242,8 +247,8 @@ func parseTranscript(text string) []StepResult {
 	indent := strings.Repeat(" ", transcriptIndent)
 	for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		switch {
-		case i == 0 || line == "":
-			// the location
+		case i == 0 || line == "" || (i == 1 && strings.HasPrefix(line, transcriptTags)):
+			// the location and the tags
 		case strings.HasPrefix(line, indent) && len(steps) > 0:
 			s := &steps[len(steps)-1]
 			if s.Error != "" {
@@ -260,4 +265,21 @@ func parseTranscript(text string) []StepResult {
 		}
 	}
 	return steps
+}
+
+// transcriptTags begins the line of a transcript that lists the scenario's
+// tags, after its location.
+const transcriptTags = "tags: "
+
+// parseTranscriptTags returns the tags a transcript lists.
+func parseTranscriptTags(text string) []string {
+	lines := strings.SplitN(text, "\n", 3)
+	if len(lines) < 2 {
+		return nil
+	}
+	tags, ok := strings.CutPrefix(lines[1], transcriptTags)
+	if !ok {
+		return nil
+	}
+	return strings.Fields(tags)
 }

@@ -90,6 +90,7 @@ func readJUnit(in io.Reader) (Report, error) {
 				res.Duration = time.Duration(secs * float64(time.Second))
 			}
 			res.Steps = parseTranscript(c.systemOut())
+			res.Tags = parseTranscriptTags(c.systemOut())
 			step, hasStep := res.FailedStep()
 			switch {
 			case c.Failure != nil && c.Failure.Type == "unexpected pass":

@@ -249,8 +249,8 @@ func TestJUnitSchema(t *testing.T) {
 	if err := rep.WriteJUnit(&b); err != nil {
 		t.Fatal(err)
 	}
-	if tests, failures, skipped := checkJUnit(t, b.Bytes()); tests != 71 || failures != 0 || skipped != 15 {
-		t.Errorf("the suite: %d tests, %d failures, %d skipped; want 71, 0, 15", tests, failures, skipped)
+	if tests, failures, skipped := checkJUnit(t, b.Bytes()); tests != 79 || failures != 0 || skipped != 15 {
+		t.Errorf("the suite: %d tests, %d failures, %d skipped; want 79, 0, 15", tests, failures, skipped)
 	}
 }
 

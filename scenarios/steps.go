@@ -13,71 +13,78 @@ import (
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
-// register binds every step to the world. Steps are thin adapters over
-// world methods; step texts are meant to be reused in users' own features.
-func (w *world) register(step func(pattern string, fn any)) {
-	// Setting up.
-	step(`^the customer has called the support line and is talking to the agent$`, w.customerCalledAndTalking)
-	step(`^the agent has called the customer and they are talking$`, w.agentCalledAndTalking)
-	step(`^the customer (?:has called|calls) the support line$`, w.customerCalls)
-	step(`^the support line answers with:$`, func(doc *godog.DocString) error { return w.answer("/voice", doc) })
-	step(`^the app answers "([^"]*)" with:$`, w.answer)
-	step(`^the app serves audio at "([^"]*)"$`, w.serveAudio)
-	step(`^the agent's phone answers after (\d+) seconds$`, w.agentAnswersAfter)
+// steps defines every step on the world, each with an example for the
+// step reference (docs/steps.md). Steps are thin adapters over world
+// methods; step texts are meant to be reused in users' own features.
+func (w *world) steps() []stepDef {
+	l := &stepList{}
+	l.section("Setting up")
+	l.add(`^the customer has called the support line and is talking to the agent$`, "the customer has called the support line and is talking to the agent", w.customerCalledAndTalking)
+	l.add(`^the agent has called the customer and they are talking$`, "the agent has called the customer and they are talking", w.agentCalledAndTalking)
+	l.add(`^the customer (?:has called|calls) the support line$`, "the customer calls the support line", w.customerCalls)
+	l.addDoc(`^the support line answers with:$`, "the support line answers with:", "<Response><Dial>{agent}</Dial></Response>",
+		func(doc *godog.DocString) error { return w.answer("/voice", doc) })
+	l.addDoc(`^the app answers "([^"]*)" with:$`, `the app answers "/after" with:`, "<Response><Say>Goodbye</Say><Hangup/></Response>", w.answer)
+	l.add(`^the app serves audio at "([^"]*)"$`, `the app serves audio at "/music.mp3"`, w.serveAudio)
+	l.add(`^the agent's phone answers after (\d+) seconds$`, "the agent's phone answers after 3 seconds", w.agentAnswersAfter)
 
-	// The strategy.
-	step(`^the agent puts the (customer|agent) on hold$`, w.hold)
-	step(`^the (customer|agent) is put on hold$`, w.hold)
-	step(`^the agent has put the (customer|agent) on hold$`, w.mustHold)
-	step(`^the agent takes the customer off hold$`, w.unhold)
-	step(`^the (?:customer|agent) is taken off hold$`, w.unhold)
-	step(`^the agent has taken the customer off hold$`, w.mustUnhold)
-	step(`^the strategy reports no error$`, w.noError)
-	step(`^the strategy reports that nobody is on hold$`, func() error { return w.errorIs(strategies.ErrNotHeld) })
-	step(`^the strategy reports that the call has already ended$`, func() error { return w.errorIs(strategies.ErrCallEnded) })
+	l.section("Hold and unhold")
+	l.add(`^the agent puts the (customer|agent) on hold$`, "the agent puts the customer on hold", w.hold)
+	l.add(`^the (customer|agent) is put on hold$`, "the agent is put on hold", w.hold)
+	l.add(`^the agent has put the (customer|agent) on hold$`, "the agent has put the customer on hold", w.mustHold)
+	l.add(`^the agent takes the customer off hold$`, "the agent takes the customer off hold", w.unhold)
+	l.add(`^the (?:customer|agent) is taken off hold$`, "the agent is taken off hold", w.unhold)
+	l.add(`^the agent has taken the customer off hold$`, "the agent has taken the customer off hold", w.mustUnhold)
+	l.add(`^the strategy reports no error$`, "the strategy reports no error", w.noError)
+	l.add(`^the strategy reports that nobody is on hold$`, "the strategy reports that nobody is on hold", func() error { return w.errorIs(strategies.ErrNotHeld) })
+	l.add(`^the strategy reports that the call has already ended$`, "the strategy reports that the call has already ended", func() error { return w.errorIs(strategies.ErrCallEnded) })
 
-	// Time and people.
-	step(`^(\d+) (seconds?|minutes?|hours?) pass(?:es)?$`, w.pass)
-	step(`^the (customer|agent|supervisor) hangs up$`, w.hangUp)
-	step(`^the customer hangs up at the same moment as the agent takes the customer off hold$`, w.hangUpRacingUnhold)
+	l.section("Time and people")
+	l.add(`^(\d+) (seconds?|minutes?|hours?) pass(?:es)?$`, "30 seconds pass", w.pass)
+	l.add(`^the (customer|agent|supervisor) hangs up$`, "the customer hangs up", w.hangUp)
+	l.add(`^the customer hangs up at the same moment as the agent takes the customer off hold$`, "the customer hangs up at the same moment as the agent takes the customer off hold", w.hangUpRacingUnhold)
 
-	// REST calls an app makes directly.
-	step(`^the app redirects the (customer|agent)'s leg to "([^"]*)"$`, w.redirect)
-	step(`^the app hangs up the (customer|agent)'s leg$`, func(role string) error { return w.updateStatus(role, "completed") })
-	step(`^the app cancels the (customer|agent)'s leg$`, func(role string) error { return w.updateStatus(role, "canceled") })
-	step(`^Twilio answers with error (\d+)$`, w.lastErrorCode)
+	l.section("REST requests the app makes")
+	l.add(`^the app redirects the (customer|agent)'s leg to "([^"]*)"$`, `the app redirects the customer's leg to "/music"`, w.redirect)
+	l.add(`^the app hangs up the (customer|agent)'s leg$`, "the app hangs up the agent's leg", func(role string) error { return w.updateStatus(role, "completed") })
+	l.add(`^the app cancels the (customer|agent)'s leg$`, "the app cancels the agent's leg", func(role string) error { return w.updateStatus(role, "canceled") })
+	l.add(`^Twilio answers with error (\d+)$`, "Twilio answers with error 21220", w.lastErrorCode)
 
-	// Conferences.
-	step(`^the agent has joined conference "([^"]*)"$`, func(room string) error { return w.addParticipant(room, "agent", false, "") })
-	step(`^the agent has joined conference "([^"]*)" asking for the conference events "([^"]*)"$`, func(room, events string) error {
+	l.section("Conferences")
+	l.add(`^the agent has joined conference "([^"]*)"$`, `the agent has joined conference "room"`, func(room string) error { return w.addParticipant(room, "agent", false, "") })
+	l.add(`^the agent has joined conference "([^"]*)" asking for the conference events "([^"]*)"$`, `the agent has joined conference "room" asking for the conference events "join leave"`, func(room, events string) error {
 		return w.addParticipant(room, "agent", false, events)
 	})
-	step(`^the app has added the supervisor to conference "([^"]*)" with endConferenceOnExit$`, func(room string) error {
+	l.add(`^the app has added the supervisor to conference "([^"]*)" with endConferenceOnExit$`, `the app has added the supervisor to conference "room" with endConferenceOnExit`, func(room string) error {
 		return w.addParticipant(room, "supervisor", true, "")
 	})
-	step(`^the app holds the (customer|agent) in conference "([^"]*)" with hold music "([^"]*)"$`, w.holdParticipant)
-	step(`^conference "([^"]*)" has (\d+) participants?$`, w.eventually(w.participantCount))
-	step(`^the app (received|did not receive) a conference event "([^"]*)"$`, w.eventually(w.conferenceEvent))
+	l.add(`^the app holds the (customer|agent) in conference "([^"]*)" with hold music "([^"]*)"$`, `the app holds the customer in conference "room" with hold music "/music"`, w.holdParticipant)
+	l.add(`^conference "([^"]*)" has (\d+) participants?$`, `conference "room" has 2 participants`, w.eventually(w.participantCount))
+	l.add(`^the app (received|did not receive) a conference event "([^"]*)"$`, `the app received a conference event "participant-join"`, w.eventually(w.conferenceEvent))
 
-	// What is true.
-	step(`^the (customer|agent) hears hold music$`, func(role string) error { return w.wantHears(role, "hold music", isHoldMusic) })
-	step(`^the (customer|agent) hears silence$`, func(role string) error {
+	l.section("What is true")
+	l.add(`^the (customer|agent) hears hold music$`, "the customer hears hold music", func(role string) error { return w.wantHears(role, "hold music", w.isHoldMusic) })
+	l.add(`^the (customer|agent) hears silence$`, "the agent hears silence", func(role string) error {
 		return w.wantHears(role, "silence", func(h sim.Hearing) bool { return h.Kind == sim.HearSilence })
 	})
-	step(`^the customer and the agent hear each other$`, w.hearEachOther)
-	step(`^the customer has heard hold music for the last (\d+) hours?$`, w.heardMusicFor)
-	step(`^the (customer|agent)'s call (is in progress|has ended|is ringing|has been canceled)$`, w.eventually(w.wantCall))
-	step(`^both calls are in progress$`, w.eventually(func() error { return w.allCalls("in-progress") }))
-	step(`^all calls have ended$`, w.eventually(func() error { return w.allCalls("ended") }))
-	step(`^Twilio shows the customer on hold$`, w.eventually(func() error { return w.wantHeldInTwilio(true) }))
-	step(`^nobody is on hold in Twilio$`, w.eventually(func() error { return w.wantHeldInTwilio(false) }))
-	step(`^the app received "([^"]*)" with (\w+) "([^"]*)"$`, w.eventually(w.receivedWith))
-	step(`^the trace shows error (\d+)$`, w.traceShows)
+	l.add(`^the customer and the agent hear each other$`, "the customer and the agent hear each other", w.hearEachOther)
+	l.add(`^the customer has heard hold music for the last (\d+) hours?$`, "the customer has heard hold music for the last 1 hour", w.heardMusicFor)
+	l.add(`^the (customer|agent)'s call (is in progress|has ended|is ringing|has been canceled)$`, "the customer's call is in progress", w.eventually(w.wantCall))
+	l.add(`^both calls are in progress$`, "both calls are in progress", w.eventually(func() error { return w.allCalls("in-progress") }))
+	l.add(`^all calls have ended$`, "all calls have ended", w.eventually(func() error { return w.allCalls("ended") }))
+	l.add(`^Twilio shows the customer on hold$`, "Twilio shows the customer on hold", w.eventually(func() error { return w.wantHeldInTwilio(true) }))
+	l.add(`^nobody is on hold in Twilio$`, "nobody is on hold in Twilio", w.eventually(func() error { return w.wantHeldInTwilio(false) }))
+	l.add(`^the app received "([^"]*)" with (\w+) "([^"]*)"$`, `the app received "/after" with DialCallStatus "completed"`, w.eventually(w.receivedWith))
+	l.add(`^the trace shows error (\d+)$`, "the trace shows error 11200", w.traceShows)
 
-	// Faults on demand (steps_faults.go).
-	w.registerFaultSteps(step)
-	// Recordings (steps_recordings.go).
-	w.registerRecordingSteps(step)
+	// Faults on demand (steps_faults.go), the pitfall catalogue
+	// (steps_pitfalls.go), the steps that drive an app under test over
+	// HTTP (steps_app.go), and recordings (steps_recordings.go).
+	w.faultSteps(l)
+	w.pitfallSteps(l)
+	w.appSteps(l)
+	w.recordingSteps(l)
+	return l.defs
 }
 
 func (w *world) customerCalls() error {
@@ -154,7 +161,7 @@ func (w *world) mustHold(role string) error {
 	if w.lastErr != nil {
 		return fmt.Errorf("hold: %w", w.lastErr)
 	}
-	return w.wantHears(role, "hold music", isHoldMusic)
+	return w.wantHears(role, "hold music", w.isHoldMusic)
 }
 
 func (w *world) unhold() error {
@@ -402,7 +409,7 @@ func (w *world) heardMusicFor(hours int) error {
 	since := now.Add(-time.Duration(hours) * time.Hour)
 	for i := len(ivs) - 1; i >= 0; i-- {
 		iv := ivs[i]
-		if !isHoldMusic(iv.Hearing) {
+		if !w.isHoldMusic(iv.Hearing) {
 			return fmt.Errorf("at %s the customer heard %s", iv.Start.Format(time.TimeOnly), iv.Hearing)
 		}
 		if !iv.Start.After(since) {

@@ -23,27 +23,28 @@ var requestKinds = map[string]fakeapi.Fault{
 // calls a role has) go through the REST API too.
 const requestKind = `(call update|call creation|participant update|participant)s?`
 
-// registerFaultSteps adds the steps that make the fake misbehave on
-// purpose, so that a scenario can test how an app copes: rate limits,
-// server errors, slow answers, dropped connections, busy or silent phones,
-// lines that drop. They need the fake: on Twilio they are not observable.
-func (w *world) registerFaultSteps(step func(pattern string, fn any)) {
-	step(`^Twilio answers the next (\d+) `+requestKind+` with (\d+)$`, func(n int, kind string, status int) error {
+// faultSteps adds the steps that make the fake misbehave on purpose, so
+// that a scenario can test how an app copes: rate limits, server errors,
+// slow answers, dropped connections, busy or silent phones, lines that
+// drop. They need the fake: on Twilio they are not observable.
+func (w *world) faultSteps(l *stepList) {
+	l.section("Faults on demand")
+	l.add(`^Twilio answers the next (\d+) `+requestKind+` with (\d+)$`, "Twilio answers the next 2 call updates with 429", func(n int, kind string, status int) error {
 		return w.injectFault(kind, fakeapi.Fault{Status: status, Times: n})
 	})
-	step(`^Twilio answers every `+requestKind+` with (\d+)$`, func(kind string, status int) error {
+	l.add(`^Twilio answers every `+requestKind+` with (\d+)$`, "Twilio answers every participant update with 500", func(kind string, status int) error {
 		return w.injectFault(kind, fakeapi.Fault{Status: status})
 	})
-	step(`^Twilio takes (\d+) seconds to answer the next (\d+) `+requestKind+`$`, func(secs, n int, kind string) error {
+	l.add(`^Twilio takes (\d+) seconds to answer the next (\d+) `+requestKind+`$`, "Twilio takes 20 seconds to answer the next 1 call update", func(secs, n int, kind string) error {
 		return w.injectFault(kind, fakeapi.Fault{Latency: time.Duration(secs) * time.Second, Times: n})
 	})
-	step(`^Twilio drops the connection of the next (\d+) `+requestKind+`$`, func(n int, kind string) error {
+	l.add(`^Twilio drops the connection of the next (\d+) `+requestKind+`$`, "Twilio drops the connection of the next 1 call creation", func(n int, kind string) error {
 		return w.injectFault(kind, fakeapi.Fault{Drop: true, Times: n})
 	})
-	step(`^Twilio works normally again$`, w.clearFaults)
-	step(`^the app's request got no answer$`, w.noAnswer)
-	step(`^the (customer|agent|supervisor)'s phone (is busy|does not answer|cannot be reached)$`, w.phoneFails)
-	step(`^the (customer|agent|supervisor)'s line drops$`, w.hangUp)
+	l.add(`^Twilio works normally again$`, "Twilio works normally again", w.clearFaults)
+	l.add(`^the app's request got no answer$`, "the app's request got no answer", w.noAnswer)
+	l.add(`^the (customer|agent|supervisor)'s phone (is busy|does not answer|cannot be reached)$`, "the agent's phone is busy", w.phoneFails)
+	l.add(`^the (customer|agent|supervisor)'s line drops$`, "the customer's line drops", w.hangUp)
 }
 
 // faults returns the scenario's backend as a fault injector, or

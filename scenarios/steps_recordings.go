@@ -11,23 +11,25 @@ import (
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
-// The steps of recordings: the app records the customer's call (as a
+// recordingSteps adds the steps of recordings: the app records the customer's call (as a
 // contact centre does), pauses and resumes a recording by REST, and the
 // scenario checks the recording: its status and length through the REST
 // API (observable on Twilio too), what it holds through the fake
 // (recordingInspector; not observable on Twilio, which keeps audio, not
 // what it was).
-func (w *world) registerRecordingSteps(step func(pattern string, fn any)) {
-	step(`^the call is being recorded$`, w.recordCall)
-	step(`^the app pauses the recording of the (customer|agent)'s call(?: with PauseBehavior "(skip|silence)")?$`, w.pauseRecording)
-	step(`^the app resumes the recording of the (customer|agent)'s call$`, w.resumeRecording)
-	step(`^the recording is paused while the customer is on hold$`, w.eventually(w.recordingPausedOnHold))
-	step(`^the recording is (in progress|paused|completed)$`, w.eventually(w.recordingStatus))
-	step(`^the recording is (\d+) seconds long$`, w.eventually(w.recordingLength))
-	step(`^the recording contains (no )?hold music$`, w.recordingHoldMusic)
+func (w *world) recordingSteps(l *stepList) {
+	l.section("Recordings")
+	l.add(`^the call is being recorded$`, "the call is being recorded", w.recordCall)
+	l.add(`^the app pauses the recording of the (customer|agent)'s call(?: with PauseBehavior "(skip|silence)")?$`,
+		`the app pauses the recording of the customer's call with PauseBehavior "skip"`, w.pauseRecording)
+	l.add(`^the app resumes the recording of the (customer|agent)'s call$`, "the app resumes the recording of the customer's call", w.resumeRecording)
+	l.add(`^the recording is paused while the customer is on hold$`, "the recording is paused while the customer is on hold", w.eventually(w.recordingPausedOnHold))
+	l.add(`^the recording is (in progress|paused|completed)$`, "the recording is in progress", w.eventually(w.recordingStatus))
+	l.add(`^the recording is (\d+) seconds long$`, "the recording is 32 seconds long", w.eventually(w.recordingLength))
+	l.add(`^the recording contains (no )?hold music$`, "the recording contains no hold music", w.recordingHoldMusic)
 	// Taking a conference participant off hold, which the recording
 	// scenarios need before they resume a recording.
-	step(`^the app takes the (customer|agent) off hold in conference "([^"]*)"$`, w.unholdParticipant)
+	l.add(`^the app takes the (customer|agent) off hold in conference "([^"]*)"$`, `the app takes the customer off hold in conference "room"`, w.unholdParticipant)
 }
 
 func (w *world) unholdParticipant(role, room string) error {

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +22,16 @@ import (
 type storyFiles struct {
 	mu    sync.Mutex
 	taken map[string]bool
+	pages map[pageKey]string // a scenario run's timeline page, relative to the timeline folder
 }
+
+// pageKey names a scenario run for the index of timeline pages.
+type pageKey struct {
+	run, feature, scenario string
+	line                   int
+}
+
+func keyOf(r Result) pageKey { return pageKey{r.Run, r.Feature, r.Scenario, r.Line} }
 
 // write records the end of a scenario and writes its story where cfg says.
 func (f *storyFiles) write(cfg Config, w *world, r Result) error {
@@ -57,6 +65,42 @@ func (f *storyFiles) write(cfg Config, w *world, r Result) error {
 		if err := writeTimeline(filepath.Join(cfg.TimelineDir, base), tl); err != nil {
 			return err
 		}
+		if f.pages == nil {
+			f.pages = map[pageKey]string{}
+		}
+		f.pages[keyOf(r)] = filepath.ToSlash(base) + ".html"
+	}
+	return nil
+}
+
+// writeIndex writes index.html into the timeline folder: every scenario
+// run of the report, with its result and why, linking to its page.
+func (f *storyFiles) writeIndex(cfg Config, rep Report) error {
+	if cfg.TimelineDir == "" {
+		return nil
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var runs []timeline.IndexRun
+	for _, r := range rep.sorted() {
+		runs = append(runs, timeline.IndexRun{
+			Run: r.Run, Feature: rep.path(r), Scenario: r.Scenario, Line: r.Line,
+			Status: string(r.Status), Reason: rep.Reason(r), Href: f.pages[keyOf(r)],
+		})
+	}
+	if err := os.MkdirAll(cfg.TimelineDir, 0o755); err != nil {
+		return fmt.Errorf("write the timeline index: %w", err)
+	}
+	file, err := os.Create(filepath.Join(cfg.TimelineDir, "index.html"))
+	if err != nil {
+		return fmt.Errorf("write the timeline index: %w", err)
+	}
+	if err := timeline.Index(file, "holdlab timelines", runs); err != nil {
+		file.Close()
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write the timeline index: %w", err)
 	}
 	return nil
 }
@@ -119,6 +163,9 @@ func (w *world) placeholders() map[string]string {
 	names[w.be.appBase()] = "{app}"
 	names[w.be.rawBase()] = "{raw}"
 	names[w.be.musicURL()] = "{music}"
+	if w.app != nil {
+		names[w.app.Spec().BaseURL] = "{app}"
+	}
 	return names
 }
 
@@ -134,13 +181,15 @@ func (w *world) role(c openapi.ApiV2010Call) string {
 }
 
 // timeline draws the scenario: from the fake's trace and intervals, or, on
-// a target that cannot tell what a party hears, from the story alone.
+// a target that cannot tell what a party hears, from the story alone; with
+// its steps, when each began, and its result.
 func (w *world) timeline(r Result, rec *recording.Recorder, calls []openapi.ApiV2010Call) timeline.Timeline {
 	title := r.Run + " / " + r.Scenario
-	sub := fmt.Sprintf("%s · %s · on %s · %s", r.Feature, r.Run, w.target, r.Status)
-	var legs []timeline.Leg
+	sub := fmt.Sprintf("%s · %s · on %s", r.Feature, r.Run, w.target)
+	var tl timeline.Timeline
 	start, entries, err := w.be.trace()
 	if err == nil {
+		var legs []timeline.Leg
 		all, _ := w.be.calls(w.ctx)
 		// Oldest first: the calls are listed newest first.
 		for i := len(all) - 1; i >= 0; i-- {
@@ -149,25 +198,52 @@ func (w *world) timeline(r Result, rec *recording.Recorder, calls []openapi.ApiV
 			legs = append(legs, timeline.Leg{Sid: *c.Sid, Label: w.role(c), Intervals: ivs})
 		}
 		music := w.be.musicURL()
-		tl := timeline.FromSim(title, start, w.be.now(), entries, legs, func(h sim.Hearing) bool { return h.Media == music })
+		tl = timeline.FromSim(timeline.Sim{
+			Title: title, Start: start, End: w.be.now(), Entries: entries, Legs: legs,
+			IsHoldMusic: func(h sim.Hearing) bool { return h.Media == music },
+			// The app's REST requests as it made them: the trace tells
+			// their effects, and not those that failed.
+			Requests: requests(rec),
+		})
 		tl.Subtitle = sub
-		// The app's REST requests as it made them (the trace tells their
-		// effects, and not every request is a REST entry there).
-		kept := tl.Markers[:0]
-		for _, m := range tl.Markers {
-			if m.Kind != timeline.MarkREST {
-				kept = append(kept, m)
-			}
-		}
-		tl.Markers = append(kept, restMarkers(rec, start, 2)...)
-		return tl
+	} else {
+		start = rec.Start()
+		tl = w.storyTimeline(title, sub, rec, calls)
 	}
-	return w.storyTimeline(title, sub, rec, calls)
+	tl.Steps = steps(r, rec, start)
+	tl.Outcome = timeline.Outcome{Status: string(r.Status), Reason: Report{}.Reason(r)}
+	return tl
+}
+
+// steps are the scenario's steps, each with the instant it began, if it
+// did: the recorder saw the steps that ran begin, in order.
+func steps(r Result, rec *recording.Recorder, start time.Time) []timeline.Step {
+	marks := rec.Steps()
+	out := make([]timeline.Step, len(r.Steps))
+	for i, s := range r.Steps {
+		out[i] = timeline.Step{Keyword: s.Keyword, Text: s.Text, Line: s.Line, Status: string(s.Status), Error: s.Error}
+		if len(marks) > 0 && marks[0].Text == s.Text {
+			out[i].Began, out[i].At, out[i].Seq = true, marks[0].At.Sub(start), 2*marks[0].Mark+1
+			marks = marks[1:]
+		}
+	}
+	return out
+}
+
+// requests are the recorded REST requests, for a timeline.
+func requests(rec *recording.Recorder) []timeline.Request {
+	out := []timeline.Request{}
+	for _, e := range rec.Events() {
+		if e.Kind == recording.KindREST {
+			out = append(out, timeline.Request{At: e.At, Mark: e.Mark, Method: e.Method, Path: restPath(e.URL), Form: encodeParams(e.Params), Status: e.Status})
+		}
+	}
+	return out
 }
 
 // storyTimeline draws what a target without a trace shows: the legs, with
 // what their parties hear not observable, and the webhooks and REST
-// requests of the story as markers.
+// requests of the story as markers on the app's row.
 func (w *world) storyTimeline(title, sub string, rec *recording.Recorder, calls []openapi.ApiV2010Call) timeline.Timeline {
 	start, end := rec.Start(), w.be.now()
 	tl := timeline.Timeline{Title: title, Subtitle: sub + " · what the parties hear is not observable here", Duration: end.Sub(start)}
@@ -199,40 +275,25 @@ func (w *world) storyTimeline(title, sub string, rec *recording.Recorder, calls 
 		}})
 	}
 	for i, e := range events {
-		if e.Kind != recording.KindWebhook {
+		m := timeline.Marker{At: e.At.Sub(start), Seq: uint64(i + 1)}
+		switch e.Kind {
+		case recording.KindWebhook:
+			m.Kind, m.About = timeline.MarkWebhook, e.Params.Get("CallSid")
+			m.Label = timeline.MarkerLabel(e.Method + " " + e.URL)
+			m.Detail = e.Method + " " + e.URL + " (CallStatus=" + e.Params.Get("CallStatus") + ")"
+		case recording.KindREST:
+			what := e.Method + " " + restPath(e.URL)
+			m.Kind, m.Label = timeline.MarkREST, timeline.MarkerLabel(what)
+			m.Detail = fmt.Sprintf("%s %s -> HTTP %d", what, encodeParams(e.Params), e.Status)
+			if sids := callSidsIn(e); len(sids) > 0 {
+				m.About = sids[0]
+			}
+		default:
 			continue
 		}
-		m := timeline.Marker{At: e.At.Sub(start), Seq: uint64(i + 1), Kind: timeline.MarkWebhook, Lane: e.Params.Get("CallSid")}
-		m.Label = timeline.MarkerLabel(e.Method + " " + e.URL)
-		m.Detail = e.Method + " " + e.URL + " (CallStatus=" + e.Params.Get("CallStatus") + ")"
 		tl.Markers = append(tl.Markers, m)
 	}
-	tl.Markers = append(tl.Markers, restMarkers(rec, start, 0)...)
 	return tl
-}
-
-// restMarkers are the recorded REST requests as markers, on the lane of
-// the first call they name. With scale 2 they are ordered among a fake
-// trace's entries by their mark; with 0, by their place in the story.
-func restMarkers(rec *recording.Recorder, start time.Time, scale uint64) []timeline.Marker {
-	var out []timeline.Marker
-	for i, e := range rec.Events() {
-		if e.Kind != recording.KindREST {
-			continue
-		}
-		seq := uint64(i + 1)
-		if scale > 0 {
-			seq = scale*e.Mark + 1
-		}
-		what := e.Method + " " + restPath(e.URL)
-		m := timeline.Marker{At: e.At.Sub(start), Kind: timeline.MarkREST, Seq: seq, Label: timeline.MarkerLabel(what)}
-		m.Detail = fmt.Sprintf("%s %s -> HTTP %d", what, encodeParams(e.Params), e.Status)
-		if sids := callSidsIn(e); len(sids) > 0 {
-			m.Lane = sids[0]
-		}
-		out = append(out, m)
-	}
-	return out
 }
 
 // encodeParams renders a form for people, keys sorted.
@@ -254,7 +315,7 @@ func callSidsIn(e recording.Raw) []string {
 		}
 	}
 	b.Write(e.Body)
-	return callSidPattern.FindAllString(b.String(), -1)
+	return recording.SIDs(b.String(), "CA")
 }
 
 // restPath shortens a REST URL to its path under the account.
@@ -274,5 +335,3 @@ func shortSid(sid string) string {
 	}
 	return sid
 }
-
-var callSidPattern = regexp.MustCompile(`\bCA[0-9a-f]{32}\b`)

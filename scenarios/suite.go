@@ -38,6 +38,10 @@ type Config struct {
 	// Only restricts the run to these strategy names (and "platform"); empty
 	// means all.
 	Only []string
+	// NoPlatform leaves out the @platform features: they show Twilio's own
+	// behaviour with raw TwiML, and involve no strategy (holdlab run --app
+	// sets it: they say nothing about the app).
+	NoPlatform bool
 	// Tags is a godog tag expression, e.g. "@pitfall-parent-redirect" or
 	// "~@slow": tags joined by "," (or) and "&&" (and), "~" for not.
 	Tags string
@@ -221,6 +225,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		if err != nil {
 			return rep, fmt.Errorf("run %s: %w", run, err)
 		}
+	}
+	if err := files.writeIndex(cfg, rep); err != nil {
+		return rep, err
 	}
 	if err := ctx.Err(); err != nil {
 		return rep, fmt.Errorf("interrupted: %w", err)
@@ -434,6 +441,9 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 			}
 		case failed:
 			r.Status = Failed
+			// A scenario that tests a pitfall and fails may have fallen
+			// into it: say which.
+			r.Pitfall = pitfalls[pitfall]
 		case len(w.notObserved) > 0:
 			r.Status, r.Err = NotObservable, nil
 		case xfail != "":
@@ -458,9 +468,10 @@ func initScenario(sc *godog.ScenarioContext, cfg Config, run string, factory Fac
 	// expected to fail, the first failing step is recorded as the expected
 	// failure and the rest of the scenario is skipped; a step the target
 	// cannot observe is noted, never passed.
-	w.register(func(pattern string, fn any) {
-		sc.Step(stepRegexp(pattern), adapt(fn, w, func() bool { return xfail != "" }))
-	})
+	w.defs = w.steps()
+	for _, d := range w.defs {
+		sc.Step(stepRegexp(d.pattern), adapt(d.fn, w, func() bool { return xfail != "" }))
+	}
 }
 
 // stepStatus is godog's step status as holdlab's.
@@ -480,9 +491,25 @@ func stepStatus(s godog.StepResultStatus) StepStatus {
 	return StepSkipped
 }
 
-// pitfalls explains each @pitfall tag in a sentence.
+// pitfalls explains each @pitfall tag in a sentence: what goes wrong, what
+// to do instead, and the Twilio documentation that says so. The summary
+// lists those of a run's scenarios (the pitfall catalogue), and each
+// expected failure names its own.
 var pitfalls = map[string]string{
-	"parent-redirect":      "redirecting the parent leg of a <Dial> makes Twilio hang up the child (https://www.twilio.com/docs/voice/twiml/dial)",
-	"child-redirect":       "redirecting the child leg ends the parent's <Dial>; with no action and no next verb the parent hangs up",
-	"recording-hold-music": "a recording of the held party's call keeps recording while it is on hold, hold music included, unless the app pauses it (PauseBehavior=skip) and resumes the same recording afterwards (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource)",
+	"parent-redirect":                     "redirecting the parent leg of a <Dial> makes Twilio hang up the child; hold in a conference, or redirect the child with a <Dial action> that keeps the parent (https://www.twilio.com/docs/voice/twiml/dial)",
+	"child-redirect":                      "redirecting the child leg ends the parent's <Dial>; with no action and no next verb the parent hangs up; give the <Dial> an action that keeps it (https://www.twilio.com/docs/voice/twiml/dial#action)",
+	"empty-dial-action":                   "an empty <Response/> from a <Dial> action ends the parent (there is no do-nothing answer); answer with TwiML that keeps the caller, such as music and a <Redirect> (https://www.twilio.com/docs/voice/twiml/dial#action)",
+	"cancel-ringing-child":                "Status=canceled does nothing to a ringing <Dial> child, which counts as in progress; end it with Status=completed (https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource)",
+	"redirect-ended-21220":                "updating a call that has just ended is HTTP 400, error 21220; treat it as \"already gone\", not as a failure to retry (https://www.twilio.com/docs/api/errors/21220)",
+	"participant-redirect":                "giving a conference participant's call new TwiML takes it out of the conference; hold with the Participant resource (Hold, HoldUrl) instead (https://www.twilio.com/docs/voice/api/conference-participant-resource)",
+	"end-conference-on-exit":              "a participant with endConferenceOnExit ends the conference for everyone when it leaves; set it only on the party whose leaving should end the call (https://www.twilio.com/docs/voice/twiml/conference)",
+	"bare-audio-holdurl":                  "a HoldUrl that is a bare audio file plays once, then silence; point it at TwiML with <Play loop=\"0\"> (https://www.twilio.com/docs/voice/api/conference-participant-resource)",
+	"hold-twiml-13238":                    "hold, wait and announcement TwiML may only <Play>, <Say>, <Pause> and <Redirect>; another verb is error 13238 and silence (https://www.twilio.com/docs/api/errors/13238)",
+	"conference-events-first-participant": "a conference's statusCallback and statusCallbackEvent come from its first participant, later ones are ignored; give every participant the same settings (https://www.twilio.com/docs/voice/twiml/conference)",
+	"conference-waiturl-silence":          "conference waitUrl TwiML goes silent when it runs out of verbs, while an <Enqueue> waitUrl is fetched again; end it with a <Redirect> to itself (https://www.twilio.com/docs/voice/twiml/conference)",
+	"unescaped-ampersand-12100":           "an unescaped & in a TwiML attribute fails the whole document (12100) and the caller hears the application error; write &amp; (https://www.twilio.com/docs/api/errors/12100)",
+	"duplicate-label-16025":               "a participantLabel already in the conference is error 16025: the call does not join and goes on with the next verb; make labels unique (https://www.twilio.com/docs/voice/twiml/conference)",
+	"signature-behind-proxy":              "behind a proxy, checking X-Twilio-Signature against the app's own URL fails; the app answers 403 and the caller hears the application error; validate against the URL Twilio requested (https://www.twilio.com/docs/usage/webhooks/webhooks-security)",
+	"hold-wrong-participant":              "holding the participant of the wrong leg puts the agent on hold music and leaves the customer in silence; find the participant by the customer's call SID or label (https://www.twilio.com/docs/voice/api/conference-participant-resource)",
+	"recording-hold-music":                "a recording of the held party's call keeps recording while it is on hold, hold music included; pause it with PauseBehavior=skip when the hold starts and resume the same recording afterwards (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource)",
 }

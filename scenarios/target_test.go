@@ -224,6 +224,13 @@ func TestRecordingsAndTimelines(t *testing.T) {
 			t.Errorf("the timeline lacks %q", want)
 		}
 	}
+	index, err := os.ReadFile(filepath.Join(tlA, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(index), `<a href="callleg/hold--`); n != len(a) {
+		t.Errorf("the index links to %d pages, want one per scenario run (%d)", n, len(a))
+	}
 }
 
 // On real Twilio the fault steps are skipped as needing the fake: Twilio

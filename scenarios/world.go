@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/holdlab/holdlab/appdriver"
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/scenarios/recording"
 	"github.com/holdlab/holdlab/strategies"
@@ -41,6 +42,8 @@ const (
 type world struct {
 	name   string              // strategy name, "platform" for none
 	strat  strategies.Strategy // nil on platform scenarios
+	app    *appdriver.Strategy // strat, when it is an app under test
+	defs   []stepDef           // the steps, for steps that run another
 	be     backend
 	api    *openapi.ApiService // the recorded REST client's
 	cast   Cast
@@ -55,13 +58,15 @@ type world struct {
 	mu       sync.Mutex
 	docs     map[string]string // raw app: path -> TwiML
 	audio    map[string]bool   // raw app: paths that answer with audio
+	sig      signatureCheck    // raw app: its X-Twilio-Signature check (steps_pitfalls.go)
 	received []received        // webhooks the raw app and the strategy received
 
 	first     string // SID of the conversation's first leg
 	inbound   bool
-	lastErr   error  // the last strategy or REST error
-	recSid    string // the recording the app started (steps_recordings.go)
-	xfailNote string // set when an expected failure happened
+	lastErr   error               // the last strategy or REST error
+	appResp   *appdriver.Response // the app's last answer to a step's request
+	recSid    string              // the recording the app started (steps_recordings.go)
+	xfailNote string              // set when an expected failure happened
 }
 
 // received is one webhook, as the app saw it.
@@ -79,7 +84,12 @@ func (w *world) setUp(ctx context.Context, name string, factory Factory, target 
 	app := http.NewServeMux()
 	// The recorder is made once the backend's clock exists; the REST
 	// transport and the apps look it up at each request.
-	b, err := target.newBackend(ctx, apps{app: w.recording(app, false), raw: w.recording(http.HandlerFunc(w.serveRaw), true)}, w.recordTransport)
+	a := apps{
+		app:     w.recording(app, false),
+		raw:     w.recording(http.HandlerFunc(w.serveRaw), true),
+		observe: func(r *http.Request) { w.observe(r, false) },
+	}
+	b, err := target.newBackend(ctx, a, w.recordTransport)
 	if err != nil {
 		return err
 	}
@@ -108,6 +118,7 @@ func (w *world) setUp(ctx context.Context, name string, factory Factory, target 
 			return fmt.Errorf("strategy %s: %w", name, err)
 		}
 		w.strat = s
+		w.app, _ = s.(*appdriver.Strategy)
 		app.Handle(prefix+"/", http.StripPrefix(prefix, s.Handler()))
 	}
 	return b.pointSupportLine(ctx, w.voiceURL())
@@ -146,20 +157,30 @@ func (w *world) recordTransport(next http.RoundTripper) http.RoundTripper {
 // recorded for the scenario's story. raw says it is the raw TwiML app.
 func (w *world) recording(h http.Handler, raw bool) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err == nil {
-			if rec := w.recorder(); rec != nil {
-				rec.Webhook(r)
-			}
-			w.mu.Lock()
-			w.received = append(w.received, received{raw: raw, path: r.URL.Path, params: r.Form})
-			w.mu.Unlock()
-		}
+		w.observe(r, raw)
 		h.ServeHTTP(rw, r)
 	})
 }
 
+// observe keeps a webhook, and records it for the scenario's story.
+func (w *world) observe(r *http.Request, raw bool) {
+	if err := r.ParseForm(); err != nil {
+		return
+	}
+	if rec := w.recorder(); rec != nil {
+		rec.Webhook(r)
+	}
+	w.mu.Lock()
+	w.received = append(w.received, received{raw: raw, path: r.URL.Path, params: r.Form})
+	w.mu.Unlock()
+}
+
 // serveRaw answers the raw app's paths with the TwiML the scenario gave.
 func (w *world) serveRaw(rw http.ResponseWriter, r *http.Request) {
+	if w.signatureRefused(r) {
+		rw.WriteHeader(http.StatusForbidden)
+		return
+	}
 	path := r.URL.Path
 	w.mu.Lock()
 	doc, ok := w.docs[path]
@@ -266,6 +287,23 @@ func (w *world) hears(role string) (sim.Hearing, string, error) {
 	}
 	h, err := w.be.hears(sid)
 	return h, sid, err
+}
+
+// isHoldMusic reports whether h is hold music. For an app under test, it is
+// the audio its description names (hold_music), or by default any audio
+// Twilio plays (<Play>, hold or wait music), not speech, silence or
+// ringback; for the strategies, see isHoldMusic.
+func (w *world) isHoldMusic(h sim.Hearing) bool {
+	if w.app == nil {
+		return isHoldMusic(h)
+	}
+	if h.Kind != sim.HearMedia {
+		return false
+	}
+	if music := w.app.HoldMusic(); len(music) > 0 {
+		return slices.Contains(music, h.Media)
+	}
+	return h.Source == "play" || h.Source == "hold-music" || h.Source == "wait-music"
 }
 
 // isHoldMusic reports whether h is hold music: the strategies' music, or

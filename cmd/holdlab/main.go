@@ -28,7 +28,8 @@ const exitCodesHelp = `Exit status: 0 all as expected; 1 unexpected results (a f
 unexpected pass); 2 a usage or input error (unknown strategy, feature, format
 or tag syntax, a line where no scenario starts, nothing selected): nothing
 ran; 3 the target could not be reached (--target twilio without credentials,
-an --api-base that does not answer); 130 interrupted.`
+an --api-base that does not answer, an --app that cannot be started or never
+becomes ready); 130 interrupted.`
 
 // exitError gives an error its exit code.
 type exitError struct {
@@ -89,7 +90,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newMergeCmd(), newServeCmd(), newDiffCmd())
+	root.AddCommand(newRunCmd(), newMergeCmd(), newServeCmd(), newDiffCmd(), newStepsCmd())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError(err) })
 	for _, c := range root.Commands() {
 		if args := c.Args; args != nil {

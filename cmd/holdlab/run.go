@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdlab/holdlab/appdriver"
 	"github.com/holdlab/holdlab/scenarios"
 	"github.com/spf13/cobra"
 )
@@ -47,6 +48,8 @@ type runFlags struct {
 	noSummary bool
 	record    string
 	tlDir     string
+	features  []string
+	app       appFlags
 	tf        targetFlags
 }
 
@@ -83,6 +86,18 @@ will do and an estimate of the billable minutes, and goes ahead only with
 "not observable" (n/o), never passed. --api-base points it at anything else
 that speaks Twilio's API, such as holdlab serve.
 
+--app FILE runs the suite against your own app, in any language, described in
+YAML (how to start it, where it listens, which HTTP request holds, unholds and
+calls a customer): holdlab serves the fake on --api-addr for the app's Twilio
+SDK, starts the app with TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
+HOLDLAB_API_BASE and the people's numbers in its environment, waits until it
+is ready, runs the hold features against it (a column named after it), and
+stops it. Each scenario has a fresh fake behind the same address.
+
+--features PATH runs your own feature files (a file, FILE:LINE, or a folder;
+repeatable) instead of the embedded ones; --features builtin brings the
+embedded ones back alongside. "holdlab steps" lists the steps they may use.
+
 --record DIR writes each scenario run's observable story (webhooks, REST
 requests, end statuses, normalised) for "holdlab diff"; --timeline DIR draws
 each one (HTML with an inline SVG, the SVG, a Mermaid diagram).
@@ -95,6 +110,10 @@ each one (HTML with an inline SVG, the SVG, a Mermaid diagram).
 	fl.StringSliceVarP(&f.only, "strategy", "s", nil, "run only these strategies (repeat or comma-separate: conference,callleg,redirect)")
 	fl.StringVarP(&f.tags, "tags", "t", "", `tag expression: @tag, ~@tag (not), "," (or), "&&" (and), e.g. "@pitfall-parent-redirect" or "~@platform"`)
 	fl.StringSliceVarP(&f.paths, "feature", "f", nil, "run only these feature files of the embedded suite, or one scenario by its line (hold.feature, hold.feature:13)")
+	fl.StringArrayVar(&f.features, "features", nil, "run these feature files instead of the embedded ones: a file, FILE:LINE or a folder (repeat); \"builtin\" adds the embedded ones")
+	fl.StringVar(&f.app.file, "app", "", "run against your own app, described in this YAML file (see README, \"Bring your own app\")")
+	fl.StringVar(&f.app.apiAddr, "api-addr", "127.0.0.1:0", "with --app: where the fake listens for the app (port 0: any free port)")
+	fl.StringVar(&f.app.log, "app-log", "", "with --app: write the app's output to this file (by default only its last lines are shown, if it fails to start)")
 	fl.StringSliceVar(&f.formats, "format", nil, "write reports: "+quoteList(allFormats())+" (several need --out)")
 	fl.StringVar(&f.outDir, "out", "", "with --format: write each report into this folder (junit.xml, cucumber.json, github.txt, …)")
 	fl.StringVar(&f.shard, "shard", "", "run only slice I of N of the scenario runs, e.g. 2/4 (merge the reports with holdlab merge-reports)")
@@ -152,12 +171,48 @@ func runSuite(cmd *cobra.Command, f *runFlags) (err error) {
 			return err
 		}
 	}
+	if len(f.features) > 0 {
+		if len(f.paths) > 0 {
+			return usageError(errors.New("--feature picks among the embedded features; with --features, give the scenario's line there (--features my.feature:12)"))
+		}
+		if cfg.FS, cfg.Paths, err = scenarios.FeatureSources(f.features); err != nil {
+			return err
+		}
+	}
+	var app *appdriver.Spec
+	if f.app.file != "" {
+		if f.tf.target != "fake" {
+			return usageError(fmt.Errorf("--app runs the app against holdlab's fake; --target %s with --app is not supported", f.tf.target))
+		}
+		if app, err = loadApp(&f.app, &cfg); err != nil {
+			return err
+		}
+	} else if cmd.Flags().Changed("api-addr") || f.app.log != "" {
+		return usageError(errors.New("--api-addr and --app-log go with --app FILE"))
+	}
 	// Mistakes in the selection come out before anything is opened.
 	if _, err := scenarios.Plan(ctx, cfg); err != nil {
 		return err
 	}
 	switch f.tf.target {
 	case "fake":
+		if app == nil {
+			break
+		}
+		// Not ":= … err": the deferred close must reach the named result.
+		tgt, closeApp, oerr := openApp(ctx, stderr, app, &f.app)
+		switch {
+		case ctx.Err() != nil:
+			return oerr
+		case oerr != nil:
+			var ee *exitError
+			if errors.As(oerr, &ee) {
+				return oerr
+			}
+			return &exitError{exitTarget, oerr}
+		}
+		defer func() { err = errors.Join(err, closeApp()) }()
+		cfg.Target = tgt
 	case "twilio":
 		tgt, closeTarget, err := openTwilio(ctx, stdout, &f.tf, cfg)
 		switch {

@@ -36,7 +36,7 @@ func TestRunWholeSuite(t *testing.T) {
 		t.Fatalf("holdlab run: exit %d\n%s%s", code, out, errOut)
 	}
 	for _, want := range []string{"conference", "callleg", "redirect", "platform", "Expected failures (xfail)", "pitfall:",
-		"71 scenario runs: 56 passed, 0 failed, 15 expected failures, 0 unexpected passes. OK\n"} {
+		"79 scenario runs: 64 passed, 0 failed, 15 expected failures, 0 unexpected passes. OK\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -168,8 +168,8 @@ func TestRunReportOnStdout(t *testing.T) {
 			if err := xml.Unmarshal([]byte(out), &doc); err != nil {
 				t.Fatalf("stdout is not one XML document: %v", err)
 			}
-			if doc.Tests != 71 || len(doc.Suites) != 4 {
-				t.Errorf("%d tests in %d suites, want 71 in 4", doc.Tests, len(doc.Suites))
+			if doc.Tests != 79 || len(doc.Suites) != 4 {
+				t.Errorf("%d tests in %d suites, want 79 in 4", doc.Tests, len(doc.Suites))
 			}
 			for _, s := range doc.Suites {
 				if s.Name == "redirect" && s.Skipped != 12 {
@@ -207,7 +207,7 @@ func TestRunReportOnStdout(t *testing.T) {
 				t.Fatalf("exit %d\n%s", code, errOut)
 			}
 			tc.check(t, out)
-			if !strings.Contains(errOut, "71 scenario runs: 56 passed") {
+			if !strings.Contains(errOut, "79 scenario runs: 64 passed") {
 				t.Errorf("the summary is not on stderr:\n%s", errOut)
 			}
 		})
@@ -242,7 +242,7 @@ func TestRunShardsAndMerge(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("shard %s: exit %d\n%s", shard, code, errOut)
 		}
-		if runs := map[string]string{"1/2": "36", "2/2": "35"}[shard]; !strings.Contains(stdout, runs+" scenario runs: ") {
+		if runs := map[string]string{"1/2": "40", "2/2": "39"}[shard]; !strings.Contains(stdout, runs+" scenario runs: ") {
 			t.Errorf("shard %s summary:\n%s", shard, stdout)
 		}
 		for _, f := range []string{"junit.xml", "cucumber.json", "pretty.txt"} {
@@ -257,16 +257,16 @@ func TestRunShardsAndMerge(t *testing.T) {
 		inputs []string
 		want   string
 	}{
-		{"junit", xmls, `<testsuites name="holdlab" tests="71" failures="0" errors="0"`},
-		{"junit", jsons, `<testsuites name="holdlab" tests="71" failures="0" errors="0"`},
+		{"junit", xmls, `<testsuites name="holdlab" tests="79" failures="0" errors="0"`},
+		{"junit", jsons, `<testsuites name="holdlab" tests="79" failures="0" errors="0"`},
 		{"cucumber", jsons, `"strategy": "redirect"`},
-		{"github", jsons, "71 scenario runs: 56 passed, 0 failed, 15 expected failures"},
+		{"github", jsons, "79 scenario runs: 64 passed, 0 failed, 15 expected failures"},
 	} {
 		out, errOut, code := holdlab(t, append([]string{"merge-reports", "--format", tc.format}, tc.inputs...)...)
 		if code != exitOK || !strings.Contains(out, tc.want) {
 			t.Errorf("merge-reports --format %s %s: exit %d, lacks %q\n%s", tc.format, tc.inputs[0], code, tc.want, errOut)
 		}
-		if !strings.Contains(errOut, "71 scenario runs: 56 passed") {
+		if !strings.Contains(errOut, "79 scenario runs: 64 passed") {
 			t.Errorf("merge-reports: no summary on stderr:\n%s", errOut)
 		}
 	}
@@ -274,7 +274,7 @@ func TestRunShardsAndMerge(t *testing.T) {
 	if _, errOut, code := holdlab(t, "merge-reports", "--format", "junit", "--out", merged, xmls[0], xmls[1]); code != exitOK {
 		t.Fatalf("merge-reports --out: exit %d\n%s", code, errOut)
 	}
-	if b, err := os.ReadFile(merged); err != nil || !bytes.Contains(b, []byte(`tests="71"`)) {
+	if b, err := os.ReadFile(merged); err != nil || !bytes.Contains(b, []byte(`tests="79"`)) {
 		t.Errorf("merged.xml: %v\n%.300s", err, b)
 	}
 }

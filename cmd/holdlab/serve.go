@@ -20,6 +20,8 @@ type serveConfig struct {
 	addr       string
 	accountSid string
 	authToken  string
+	apiKey     string // an API key's SID and secret the fake also accepts
+	apiSecret  string
 	clock      string
 	seed       uint64
 	verbose    bool
@@ -43,6 +45,8 @@ TWILIO_AUTH_TOKEN, else to fixed test values printed at start.`,
 	fl.StringVar(&cfg.addr, "addr", "127.0.0.1:8088", "host:port to listen on (loopback unless told otherwise)")
 	fl.StringVar(&cfg.accountSid, "account-sid", os.Getenv("TWILIO_ACCOUNT_SID"), "account SID (default $TWILIO_ACCOUNT_SID, else "+fakeapi.DefaultAccountSid+")")
 	fl.StringVar(&cfg.authToken, "auth-token", os.Getenv("TWILIO_AUTH_TOKEN"), "auth token (default $TWILIO_AUTH_TOKEN, else "+fakeapi.DefaultAuthToken+")")
+	fl.StringVar(&cfg.apiKey, "api-key", os.Getenv("TWILIO_API_KEY"), "an API key SID (SK…) the fake also accepts, with --api-secret (default $TWILIO_API_KEY)")
+	fl.StringVar(&cfg.apiSecret, "api-secret", os.Getenv("TWILIO_API_SECRET"), "the secret of --api-key (default $TWILIO_API_SECRET)")
 	fl.StringVar(&cfg.clock, "clock", string(fakeapi.ClockReal), "real: virtual time follows the wall clock; manual: it moves only through the control API")
 	fl.Uint64Var(&cfg.seed, "seed", 0, "seed for SIDs, so runs are reproducible")
 	fl.BoolVarP(&cfg.verbose, "verbose", "v", false, "log every trace entry")
@@ -57,12 +61,20 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
+	var keys []fakeapi.APIKey
+	if cfg.apiKey != "" || cfg.apiSecret != "" {
+		if cfg.apiKey == "" || cfg.apiSecret == "" {
+			return errors.New("serve: --api-key and --api-secret go together")
+		}
+		keys = []fakeapi.APIKey{{Sid: cfg.apiKey, Secret: cfg.apiSecret, FriendlyName: "holdlab serve"}}
+	}
 	f, err := fakeapi.New(fakeapi.Options{
 		AccountSid: cfg.accountSid,
 		AuthToken:  cfg.authToken,
 		Clock:      fakeapi.ClockMode(cfg.clock),
 		Seed:       cfg.seed,
 		Logger:     logger,
+		APIKeys:    keys,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -80,6 +92,9 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 	}
 	fmt.Fprintf(out, "holdlab: fake Twilio listening on http://%s (%s)\n", addr, scope)
 	fmt.Fprintf(out, "holdlab: account SID %s, auth token %s, clock %s\n", f.AccountSid(), f.AuthToken(), cfg.clock)
+	if len(keys) > 0 {
+		fmt.Fprintf(out, "holdlab: API key %s (with --api-secret) is accepted too\n", keys[0].Sid)
+	}
 	fmt.Fprintf(out, "holdlab: REST API under /2010-04-01/, control API under %s\n", fakeapi.ControlPrefix)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -140,4 +141,31 @@ func TestServeControlAPI(t *testing.T) {
 	}
 	do("POST", "/holdlab/calls/"+callSid+"/hangup", "", http.StatusBadRequest)
 	do("POST", "/holdlab/clock/advance", `{"by":"soon"}`, http.StatusBadRequest)
+}
+
+// --api-key and --api-secret pre-create an API key: twilio-go with the key
+// as its credentials is accepted; one without the other is refused.
+func TestServeAPIKey(t *testing.T) {
+	key, secret := "SK0123456789abcdef0123456789abcdef", "serveSecret42"
+	addr, out := startServe(t, serveConfig{addr: "127.0.0.1:0", clock: "manual", apiKey: key, apiSecret: secret})
+	if !strings.Contains(out.String(), "API key "+key) {
+		t.Errorf("the banner does not name the API key:\n%s", out)
+	}
+	rc, err := fakeapi.NewRestClientWithAPIKey("http://"+addr, fakeapi.DefaultAccountSid, key, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.ListCall(nil); err != nil {
+		t.Errorf("twilio-go with the API key: %v", err)
+	}
+	bad, err := fakeapi.NewRestClientWithAPIKey("http://"+addr, fakeapi.DefaultAccountSid, key, "wrong")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bad.ListCall(nil); err == nil {
+		t.Error("a wrong secret was accepted")
+	}
+	if err := serve(context.Background(), serveConfig{addr: "127.0.0.1:0", clock: "manual", apiKey: key}, io.Discard, nil); err == nil {
+		t.Error("--api-key without --api-secret was accepted")
+	}
 }

@@ -27,6 +27,9 @@ type CallParams struct {
 	// answered, with Recording's settings (recording.go).
 	Record    bool
 	Recording RecordingOptions
+	// ApplicationSid, when set, makes the call use that TwiML App's URLs
+	// (api_applications.go).
+	ApplicationSid string
 }
 
 // CreateCall creates an outbound-api call. It starts queued; it is
@@ -37,6 +40,9 @@ func (e *Engine) CreateCall(p CallParams) (*Call, error) {
 	}
 	if p.From == "" {
 		return nil, errBadRequest(21213, "No 'From' number is specified")
+	}
+	if err := e.callApplication(&p); err != nil {
+		return nil, err
 	}
 	if p.URL == "" && p.Twiml == "" {
 		return nil, errBadRequest(21205, "Url parameter is required.")
@@ -56,7 +62,7 @@ func (e *Engine) CreateCall(p CallParams) (*Call, error) {
 	if p.Record {
 		e.recordOnAnswer(c, p.Recording)
 	}
-	e.tracef(c, KindREST, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
+	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls")}, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
 	e.after(0, func() { e.dispatch(c) })
 	e.flushHearing()
 	return c, nil
@@ -100,20 +106,45 @@ func (e *Engine) call(sid string) (*Call, error) {
 type CallFilter struct {
 	To, From, ParentCallSid string
 	Status                  Status
+	// Started and Ended are the StartTime and EndTime filters (StartTime,
+	// StartTime<, StartTime>, and the same for EndTime). A call that was
+	// never answered has no start time, and one still live no end time:
+	// such a call matches no filter on it (INFERRED: Twilio's list shows
+	// their start_time or end_time empty).
+	Started, Ended []TimeFilter
 }
 
-// Calls returns the calls matching f, newest first, as Twilio lists them.
+// Calls returns the calls matching f, newest first, as Twilio lists them
+// (https://www.twilio.com/docs/voice/api/call-resource#read-multiple-call-resources).
 func (e *Engine) Calls(f CallFilter) []*Call {
 	var out []*Call
 	for i := len(e.order) - 1; i >= 0; i-- {
 		c := e.order[i]
 		if (f.To == "" || c.To == f.To) && (f.From == "" || c.From == f.From) &&
 			(f.ParentCallSid == "" || c.ParentCallSid == f.ParentCallSid) &&
-			(f.Status == "" || c.Status == f.Status) {
+			(f.Status == "" || c.Status == f.Status) &&
+			matchTimes(f.Started, c.StartTime) && matchTimes(f.Ended, c.EndTime) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// matchTimes reports whether t passes every filter; the zero time (not
+// set) passes none.
+func matchTimes(fs []TimeFilter, t time.Time) bool {
+	if len(fs) == 0 {
+		return true
+	}
+	if t.IsZero() {
+		return false
+	}
+	for _, f := range fs {
+		if !f.Match(t) {
+			return false
+		}
+	}
+	return true
 }
 
 // DeleteCall removes an ended call's record.
@@ -132,7 +163,7 @@ func (e *Engine) DeleteCall(sid string) error {
 			break
 		}
 	}
-	e.tracef(c, KindREST, "DELETE removes the record of %s", e.name(c))
+	e.notef(c, KindREST, facts{rest: restRef("DELETE", "Calls", c.Sid)}, "DELETE removes the record of %s", e.name(c))
 	return nil
 }
 
@@ -174,11 +205,11 @@ func (e *Engine) UpdateCall(sid string, p UpdateParams) (*Call, error) {
 		e.cancelCall(c)
 	case p.Status == StatusCompleted:
 		if c.Answered() {
-			e.tracef(c, KindREST, "POST /Calls/%s Status=completed hangs up %s", wire.Short(c.Sid), e.name(c))
-			e.endCall(c, StatusCompleted, "hung up by REST (Status=completed)")
+			e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=completed hangs up %s", wire.Short(c.Sid), e.name(c))
+			e.endCall(c, StatusCompleted, CauseHangupByREST, "hung up by REST (Status=completed)")
 		} else {
-			e.tracef(c, KindREST, "POST /Calls/%s Status=completed ends %s before it was answered", wire.Short(c.Sid), e.name(c))
-			e.endCall(c, StatusCanceled, "ended by REST (Status=completed) before it was answered")
+			e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=completed ends %s before it was answered", wire.Short(c.Sid), e.name(c))
+			e.endCall(c, StatusCanceled, CauseHangupByREST, "ended by REST (Status=completed) before it was answered")
 		}
 	case p.URL != "" || p.Twiml != "":
 		e.redirect(c, p)
@@ -193,12 +224,12 @@ func (e *Engine) UpdateCall(sid string, p UpdateParams) (*Call, error) {
 func (e *Engine) cancelCall(c *Call) {
 	switch {
 	case c.Answered():
-		e.tracef(c, KindREST, "POST /Calls/%s Status=canceled has no effect: %s is in progress", wire.Short(c.Sid), e.name(c))
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=canceled has no effect: %s is in progress", wire.Short(c.Sid), e.name(c))
 	case c.Direction == DirectionOutboundDial:
-		e.tracef(c, KindREST, "POST /Calls/%s Status=canceled has no effect: a ringing <Dial> child counts as in progress; use Status=completed", wire.Short(c.Sid))
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=canceled has no effect: a ringing <Dial> child counts as in progress; use Status=completed", wire.Short(c.Sid))
 	default:
-		e.tracef(c, KindREST, "POST /Calls/%s Status=canceled cancels %s", wire.Short(c.Sid), e.name(c))
-		e.endCall(c, StatusCanceled, "canceled by REST (Status=canceled)")
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s Status=canceled cancels %s", wire.Short(c.Sid), e.name(c))
+		e.endCall(c, StatusCanceled, CauseCanceledByREST, "canceled by REST (Status=canceled)")
 	}
 }
 
@@ -210,7 +241,7 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 	}
 	if !c.Answered() {
 		// Not answered yet: the new instructions run when it answers.
-		e.tracef(c, KindREST, "POST /Calls/%s %s: %s is not answered yet, so the new TwiML runs when it is", wire.Short(c.Sid), what, e.name(c))
+		e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s %s: %s is not answered yet, so the new TwiML runs when it is", wire.Short(c.Sid), what, e.name(c))
 		e.leaveRooms(c, leftRedirected, "") // a participant still ringing will not join
 		c.URL, c.Method, c.inline = p.URL, orPOST(p.Method), p.Twiml
 		if c.inDial != nil {
@@ -219,7 +250,7 @@ func (e *Engine) redirect(c *Call, p UpdateParams) {
 		}
 		return
 	}
-	e.tracef(c, KindREST, "POST /Calls/%s %s redirects %s", wire.Short(c.Sid), what, e.name(c))
+	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid)}, "POST /Calls/%s %s redirects %s", wire.Short(c.Sid), what, e.name(c))
 	// New TwiML takes the leg out of its conference or queue first
 	// (pitfall 4; rooms.go).
 	e.leaveRooms(c, leftRedirected, "")

@@ -20,8 +20,12 @@ const (
 )
 
 // TimeFilter is one date filter of a list: DateCreated=, DateCreated< or
-// DateCreated> (Op '=', '<' or '>'). With DateOnly the comparison is by UTC
-// day, and '<' and '>' include the day itself, as Twilio documents.
+// DateCreated> (Op '=', '<' or '>'), and the Calls list's StartTime and
+// EndTime filters. With DateOnly the comparison is by UTC day, and '<' and
+// '>' include the day itself, as Twilio documents. Without it (a date and
+// time, as twilio-go sends StartTime), '<' and '>' compare the instants
+// (inclusive), and '=' still means "on this date" (INFERRED: Twilio
+// documents dates only).
 type TimeFilter struct {
 	Op       byte
 	T        time.Time
@@ -31,7 +35,7 @@ type TimeFilter struct {
 // Match reports whether t passes the filter.
 func (f TimeFilter) Match(t time.Time) bool {
 	t = t.UTC()
-	if f.DateOnly {
+	if f.DateOnly || f.Op == '=' {
 		day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 		ref := f.T.UTC()
 		ref = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
@@ -43,13 +47,10 @@ func (f TimeFilter) Match(t time.Time) bool {
 		}
 		return day.Equal(ref)
 	}
-	switch f.Op {
-	case '<':
+	if f.Op == '<' {
 		return !t.After(f.T)
-	case '>':
-		return !t.Before(f.T)
 	}
-	return t.Equal(f.T)
+	return !t.Before(f.T)
 }
 
 // ConferenceFilter selects conferences in Conferences.
@@ -113,15 +114,15 @@ func (e *Engine) UpdateConference(sid string, p ConferenceUpdate) (*Conference, 
 	if cf.Status == ConferenceCompleted {
 		// UNCONFIRMED: Twilio's answer to updating a completed conference;
 		// holdlab leaves it as it is.
-		e.tracef(nil, KindREST, "POST /Conferences/%s has no effect: conference %s has ended", wire.Short(cf.Sid), confName(cf))
+		e.notef(nil, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", sid)}, "POST /Conferences/%s has no effect: conference %s has ended", wire.Short(cf.Sid), confName(cf))
 		return cf, nil
 	}
 	if p.AnnounceURL != "" {
-		e.tracef(nil, KindREST, "POST /Conferences/%s AnnounceUrl=%s plays an announcement to conference %s", wire.Short(cf.Sid), p.AnnounceURL, confName(cf))
+		e.notef(nil, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", sid)}, "POST /Conferences/%s AnnounceUrl=%s plays an announcement to conference %s", wire.Short(cf.Sid), p.AnnounceURL, confName(cf))
 		e.announceConference(cf, p.AnnounceURL, orPOST(p.AnnounceMethod))
 	}
 	if p.Status == ConferenceCompleted {
-		e.tracef(nil, KindREST, "POST /Conferences/%s Status=completed ends conference %s", wire.Short(cf.Sid), confName(cf))
+		e.notef(nil, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", sid)}, "POST /Conferences/%s Status=completed ends conference %s", wire.Short(cf.Sid), confName(cf))
 		e.endConference(cf, EndedViaAPI, nil)
 	}
 	e.flushHearing()
@@ -198,6 +199,11 @@ type ParticipantParams struct {
 	ConferenceStatusCallback       string
 	ConferenceStatusCallbackMethod string
 	ConferenceStatusCallbackEvents []string
+
+	// CallerID, when set, is the caller ID the new call presents instead
+	// of From: the created call's From. CallerDisplayName is the display
+	// name of the SIP From header (SIP calls only).
+	CallerID, CallerDisplayName string
 }
 
 // CreateParticipant dials a new outbound-api call into the conference
@@ -250,7 +256,15 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 	if created {
 		cf = e.newConference(conference)
 	}
-	c := e.newCall(DirectionOutboundAPI, p.From, p.To, nil)
+	// INFERRED: CallerId, when given, is the caller ID of the call, so it is
+	// the call's From; Twilio documents both From and CallerId as "the
+	// phone number ... that made this call", CallerId for the From header
+	// (https://www.twilio.com/docs/voice/api/conference-participant-resource).
+	from := p.From
+	if p.CallerID != "" {
+		from = p.CallerID
+	}
+	c := e.newCall(DirectionOutboundAPI, from, p.To, nil)
 	c.StatusCallback, c.StatusCallbackMethod = p.StatusCallback, orPOST(p.StatusCallbackMethod)
 	c.StatusCallbackEvents = eventSet(p.StatusCallbackEvents)
 	c.timeout = p.Timeout
@@ -302,9 +316,9 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 	}
 	cf.parts = append(cf.parts, pt)
 	c.part = pt
-	e.tracef(c, KindREST, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s", conference, e.name(c), p.To, p.From, confName(cf))
+	e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", conference, "Participants")}, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s%s", conference, e.name(c), p.To, from, confName(cf), callerIDText(p))
 	if created {
-		e.tracef(c, KindConf, "conference %s (%s) is created", confName(cf), wire.Short(cf.Sid))
+		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s (%s) is created", confName(cf), wire.Short(cf.Sid))
 		e.fixCallbacks(cf, pt)
 	}
 	c.answerer = func() { e.joinConference(pt) }
@@ -362,10 +376,10 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 	if u.Muted != nil && *u.Muted != pt.Muted {
 		pt.Muted = *u.Muted
 		if pt.Muted {
-			e.tracef(c, KindREST, "%s is muted in conference %s: the others no longer hear it", e.name(c), confName(cf))
+			e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is muted in conference %s: the others no longer hear it", e.name(c), confName(cf))
 			e.confEvent(cf, "participant-mute", pt, nil)
 		} else {
-			e.tracef(c, KindREST, "%s is unmuted in conference %s", e.name(c), confName(cf))
+			e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is unmuted in conference %s", e.name(c), confName(cf))
 			e.confEvent(cf, "participant-unmute", pt, nil)
 		}
 	}
@@ -394,7 +408,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 		}
 	}
 	if len(modified) > 0 {
-		e.tracef(c, KindREST, "%s in conference %s is modified: %s", e.name(c), confName(cf), strings.Join(modified, ", "))
+		e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s in conference %s is modified: %s", e.name(c), confName(cf), strings.Join(modified, ", "))
 		e.confEvent(cf, "participant-modify", pt, nil)
 	}
 	if u.Hold != nil {
@@ -413,7 +427,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 			e.stopRunner(pt.hold)
 			pt.hold = nil
 			if pt.joined {
-				e.tracef(c, KindConf, "%s is taken off hold in conference %s: it hears the room again", e.name(c), confName(cf))
+				e.notef(c, KindConf, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is taken off hold in conference %s: it hears the room again", e.name(c), confName(cf))
 				e.confEvent(cf, "participant-unhold", pt, nil)
 			}
 		}
@@ -434,13 +448,36 @@ func (e *Engine) KickParticipant(confSid, callSidOrLabel string) error {
 		return err
 	}
 	c := pt.call
-	e.tracef(c, KindREST, "DELETE /Conferences/%s/Participants/%s kicks %s", wire.Short(confSid), callSidOrLabel, e.name(c))
+	e.notef(c, KindREST, facts{room: confRef(pt.conf), rest: restRef("DELETE", "Conferences", confSid, "Participants", callSidOrLabel)}, "DELETE /Conferences/%s/Participants/%s kicks %s", wire.Short(confSid), callSidOrLabel, e.name(c))
 	if !pt.joined {
-		e.endCall(c, StatusCanceled, "its participant was deleted before it joined")
+		e.endCall(c, StatusCanceled, CauseKickedByREST, "its participant was deleted before it joined")
 	} else {
 		// INFERRED: ReasonParticipantLeft for a kick.
 		e.leaveConference(pt, leftKicked, "", "participant_updated_via_api")
 	}
 	e.flushHearing()
 	return nil
+}
+
+// callerIDText says, for the trace, how a participant's call presents
+// itself: the CallerId that replaced From, and the CallerDisplayName. The
+// display name is "the display name in the From header ... Only applicable
+// for calls to sip address"; holdlab shows it here only (INFERRED: the
+// Call resource has no field for it).
+func callerIDText(p ParticipantParams) string {
+	var parts []string
+	if p.CallerID != "" && p.CallerID != p.From {
+		parts = append(parts, "CallerId "+p.CallerID+" instead of From "+p.From)
+	}
+	if p.CallerDisplayName != "" {
+		if strings.HasPrefix(p.To, "sip:") {
+			parts = append(parts, fmt.Sprintf("display name %q", p.CallerDisplayName))
+		} else {
+			parts = append(parts, fmt.Sprintf("CallerDisplayName %q ignored: it applies to SIP calls only", p.CallerDisplayName))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }

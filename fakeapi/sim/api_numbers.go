@@ -59,7 +59,7 @@ func (e *Engine) CreateNumber(p NumberParams) (*PhoneNumber, error) {
 	applyNumber(n, p)
 	e.numbers[n.PhoneNumber] = n
 	e.numberOrder = append(e.numberOrder, n)
-	e.tracef(nil, KindREST, "IncomingPhoneNumber %s (%s) now belongs to the account; VoiceUrl %s", n.PhoneNumber, wire.Short(n.Sid), n.VoiceURL)
+	e.notef(nil, KindREST, facts{rest: restRef("POST", "IncomingPhoneNumbers")}, "IncomingPhoneNumber %s (%s) now belongs to the account; VoiceUrl %s", n.PhoneNumber, wire.Short(n.Sid), n.VoiceURL)
 	return n, nil
 }
 
@@ -96,7 +96,7 @@ func (e *Engine) UpdateNumber(sid string, p NumberParams) (*PhoneNumber, error) 
 	}
 	applyNumber(n, p)
 	n.DateUpdated = e.now
-	e.tracef(nil, KindREST, "IncomingPhoneNumber %s updated; VoiceUrl %s", n.PhoneNumber, n.VoiceURL)
+	e.notef(nil, KindREST, facts{rest: restRef("POST", "IncomingPhoneNumbers", n.Sid)}, "IncomingPhoneNumber %s updated; VoiceUrl %s", n.PhoneNumber, n.VoiceURL)
 	return n, nil
 }
 
@@ -113,7 +113,7 @@ func (e *Engine) DeleteNumber(sid string) error {
 			break
 		}
 	}
-	e.tracef(nil, KindREST, "IncomingPhoneNumber %s released", n.PhoneNumber)
+	e.notef(nil, KindREST, facts{rest: restRef("DELETE", "IncomingPhoneNumbers", n.Sid)}, "IncomingPhoneNumber %s released", n.PhoneNumber)
 	return nil
 }
 

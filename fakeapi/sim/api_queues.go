@@ -56,7 +56,7 @@ func (e *Engine) CreateQueue(name string, maxSize int) (*Queue, error) {
 		return nil, err
 	}
 	q := e.newQueue(name, maxSize)
-	e.tracef(nil, KindREST, "POST /Queues creates queue %s (%s, MaxSize %d)", name, wire.Short(q.Sid), maxSize)
+	e.notef(nil, KindREST, facts{room: queueRef(q), rest: restRef("POST", "Queues")}, "POST /Queues creates queue %s (%s, MaxSize %d)", name, wire.Short(q.Sid), maxSize)
 	return q, nil
 }
 
@@ -103,7 +103,7 @@ func (e *Engine) UpdateQueue(sid string, u QueueUpdate) (*Queue, error) {
 		q.MaxSize = *u.MaxSize
 	}
 	q.DateUpdated = e.now
-	e.tracef(nil, KindREST, "POST /Queues/%s updates queue %s (MaxSize %d)", wire.Short(q.Sid), q.FriendlyName, q.MaxSize)
+	e.notef(nil, KindREST, facts{room: queueRef(q), rest: restRef("POST", "Queues", q.Sid)}, "POST /Queues/%s updates queue %s (MaxSize %d)", wire.Short(q.Sid), q.FriendlyName, q.MaxSize)
 	return q, nil
 }
 
@@ -123,7 +123,7 @@ func (e *Engine) DeleteQueue(sid string) error {
 			break
 		}
 	}
-	e.tracef(nil, KindREST, "DELETE /Queues/%s removes queue %s", wire.Short(q.Sid), q.FriendlyName)
+	e.notef(nil, KindREST, facts{room: queueRef(q), rest: restRef("DELETE", "Queues", q.Sid)}, "DELETE /Queues/%s removes queue %s", wire.Short(q.Sid), q.FriendlyName)
 	return nil
 }
 
@@ -187,9 +187,9 @@ func (e *Engine) DequeueMember(queueSid, callSidOrFront, rawURL, method string) 
 	}
 	info := e.memberInfo(m)
 	c := m.call
-	e.tracef(c, KindREST, "POST /Queues/%s/Members/%s Url=%s dequeues %s", wire.Short(m.q.Sid), callSidOrFront, rawURL, e.name(c))
+	e.notef(c, KindREST, facts{room: queueRef(m.q), rest: restRef("POST", "Queues", queueSid, "Members", callSidOrFront)}, "POST /Queues/%s/Members/%s Url=%s dequeues %s", wire.Short(m.q.Sid), callSidOrFront, rawURL, e.name(c))
 	e.removeMember(m)
-	e.tracef(c, KindQueue, "%s leaves queue %s (QueueResult=redirected)", e.name(c), m.q.FriendlyName)
+	e.notef(c, KindQueue, facts{room: queueRef(m.q), cause: CauseRedirectedByREST}, "%s leaves queue %s (QueueResult=redirected)", e.name(c), m.q.FriendlyName)
 	e.actionCallback(c, m.prog, m.enq.Action, m.enq.Method, e.enqueueResult(m, "redirected"), "", "enqueue action (the answer is ignored)")
 	e.fetchTwiML(c, rawURL, orPOST(method), nil, modeMain, "dequeue url", false)
 	e.flushHearing()

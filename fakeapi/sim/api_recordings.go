@@ -27,7 +27,7 @@ func (e *Engine) CreateCallRecording(callSid string, o RecordingOptions) (*Recor
 	if c.Status != StatusInProgress {
 		return nil, errBadRequest(21220, "Requested resource is not eligible for recording")
 	}
-	e.tracef(c, KindREST, "POST /Calls/%s/Recordings records %s", wire.Short(c.Sid), e.name(c))
+	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls", c.Sid, "Recordings")}, "POST /Calls/%s/Recordings records %s", wire.Short(c.Sid), e.name(c))
 	r := e.startRecording(c, nil, SourceStartCallRecordingAPI, o.withDefaults("do-not-trim"))
 	e.flushHearing()
 	return r, nil
@@ -140,7 +140,7 @@ func (e *Engine) UpdateCallRecording(callSid, sid string, u RecordingUpdate) (*R
 	if err != nil {
 		return nil, err
 	}
-	return e.updateRecording(r, u, "POST /Calls/"+wire.Short(callSid)+"/Recordings/"+shortOr(sid))
+	return e.updateRecording(r, u, "POST /Calls/"+wire.Short(callSid)+"/Recordings/"+shortOr(sid), restRef("POST", "Calls", callSid, "Recordings", sid))
 }
 
 // UpdateConferenceRecording pauses or resumes a recording of a
@@ -155,7 +155,7 @@ func (e *Engine) UpdateConferenceRecording(confSid, sid string, u RecordingUpdat
 	if u.Status == RecordingStopped {
 		return nil, errBadRequest(20001, "The stopped status is not supported for conference recordings")
 	}
-	return e.updateRecording(r, u, "POST /Conferences/"+wire.Short(confSid)+"/Recordings/"+shortOr(sid))
+	return e.updateRecording(r, u, "POST /Conferences/"+wire.Short(confSid)+"/Recordings/"+shortOr(sid), restRef("POST", "Conferences", confSid, "Recordings", sid))
 }
 
 func shortOr(sid string) string {
@@ -168,7 +168,7 @@ func shortOr(sid string) string {
 // updateRecording applies an update. A recording that is no longer active
 // cannot change (INFERRED: 400 / 21220, Twilio's code for a call that is
 // not in progress, which a recording that ended has left).
-func (e *Engine) updateRecording(r *Recording, u RecordingUpdate, req string) (*Recording, error) {
+func (e *Engine) updateRecording(r *Recording, u RecordingUpdate, req string, rest *RESTRef) (*Recording, error) {
 	switch u.Status {
 	case RecordingPaused, RecordingInProgress, RecordingStopped:
 	default:
@@ -177,7 +177,7 @@ func (e *Engine) updateRecording(r *Recording, u RecordingUpdate, req string) (*
 	if !r.Status.Active() {
 		return nil, errBadRequest(21220, "Recording %s is %s: only an in-progress or paused recording can be updated", r.Sid, r.Status)
 	}
-	e.traceText(r.call, KindREST, 0, req+" Status="+string(u.Status)+" ("+wire.Short(r.Sid)+")")
+	e.traceText(r.call, KindREST, 0, req+" Status="+string(u.Status)+" ("+wire.Short(r.Sid)+")", facts{rest: rest})
 	switch u.Status {
 	case RecordingPaused:
 		behavior := u.PauseBehavior
@@ -202,6 +202,6 @@ func (e *Engine) DeleteRecording(r *Recording) error {
 	}
 	delete(e.recs.bySid, r.Sid)
 	e.recs.all = slices.DeleteFunc(e.recs.all, func(o *Recording) bool { return o == r })
-	e.traceText(r.call, KindREST, 0, "DELETE removes "+e.recName(r))
+	e.traceText(r.call, KindREST, 0, "DELETE removes "+e.recName(r), facts{rest: restRef("DELETE", "Recordings", r.Sid)})
 	return nil
 }

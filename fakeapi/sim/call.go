@@ -57,6 +57,7 @@ type Call struct {
 	DateUpdated    time.Time
 	StartTime      time.Time // when it was answered (zero: never answered)
 	EndTime        time.Time // when it ended (zero: still live)
+	endCause       Cause     // why it ended, for the trace
 
 	// App configuration: where its TwiML comes from and where its status
 	// callbacks go.

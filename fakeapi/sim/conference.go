@@ -57,6 +57,7 @@ type Conference struct {
 	cbEvents        map[string]bool
 	cbSeq           int
 	announce        *mediaRunner
+	ref             *RoomRef // names it in the trace (confRef)
 }
 
 // ParticipantStatus is a Participant resource's status. Note "complete",
@@ -273,11 +274,11 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 		}
 	}
 	if created {
-		e.tracef(c, KindConf, "conference %s (%s) is created", n.Room, wire.Short(cf.Sid))
+		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s (%s) is created", n.Room, wire.Short(cf.Sid))
 		e.fixCallbacks(cf, pt)
 		e.conferenceRecord(cf, c, p, n) // <Conference record> (recording.go)
 	} else if n.StatusCallback != "" || len(n.StatusCallbackEvent) > 0 {
-		e.tracef(c, KindConf, "%s's statusCallback settings are ignored: conference %s keeps those of its first participant", e.name(c), n.Room)
+		e.notef(c, KindConf, facts{room: confRef(cf)}, "%s's statusCallback settings are ignored: conference %s keeps those of its first participant", e.name(c), n.Room)
 	}
 	cf.parts = append(cf.parts, pt)
 	c.part = pt
@@ -285,7 +286,7 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 	if tl := time.Duration(d.TimeLimit) * time.Second; tl > 0 {
 		pt.limit = e.after(tl, func() {
 			if pt.joined && !pt.left {
-				e.tracef(c, KindConf, "%s reached its <Dial timeLimit> of %s", e.name(c), tl)
+				e.notef(c, KindConf, facts{room: confRef(cf), cause: CauseTimeLimit}, "%s reached its <Dial timeLimit> of %s", e.name(c), tl)
 				e.leaveConference(pt, leftTimeLimit, "", "participant_hung_up")
 			}
 		})
@@ -349,7 +350,7 @@ func (e *Engine) joinConference(pt *Participant) {
 	if pt.Beep == "true" || pt.Beep == "onEnter" {
 		beep = "; a beep announces it"
 	}
-	e.tracef(c, KindConf, "%s joins conference %s as participant %d%s", e.name(c), confName(cf), n, beep)
+	e.notef(c, KindConf, facts{room: confRef(cf)}, "%s joins conference %s as participant %d%s", e.name(c), confName(cf), n, beep)
 	e.confEvent(cf, "participant-join", pt, nil)
 	if pt.Hold {
 		e.startHold(pt)
@@ -362,7 +363,7 @@ func (e *Engine) joinConference(pt *Participant) {
 		if n < 2 {
 			why = "it waits for a second participant"
 		}
-		e.tracef(c, KindConf, "conference %s does not start yet (%s): %s hears wait music", confName(cf), why, e.name(c))
+		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s does not start yet (%s): %s hears wait music", confName(cf), why, e.name(c))
 		e.startWait(pt)
 	}
 	e.touchConference(cf)
@@ -386,7 +387,7 @@ func canStart(cf *Conference) bool {
 func (e *Engine) startConference(cf *Conference, by *Participant) {
 	cf.Status = ConferenceInProgress
 	cf.DateUpdated = e.now
-	e.tracef(by.call, KindConf, "conference %s starts (init -> in-progress) as %s joins", confName(cf), e.name(by.call))
+	e.notef(by.call, KindConf, facts{room: confRef(cf)}, "conference %s starts (init -> in-progress) as %s joins", confName(cf), e.name(by.call))
 	for _, p := range cf.parts {
 		if p.wait != nil {
 			e.stopRunner(p.wait)

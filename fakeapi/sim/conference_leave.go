@@ -35,16 +35,16 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	}
 	if wasJoined {
 		pt.left = true
-		e.tracef(c, KindConf, "%s leaves conference %s (%s)", e.name(c), confName(cf), leaveText(inConference, how))
+		e.notef(c, KindConf, facts{room: confRef(cf), cause: leaveCauses[how]}, "%s leaves conference %s (%s)", e.name(c), confName(cf), leaveText(inConference, how))
 		e.confEvent(cf, "participant-leave", pt, url.Values{"ReasonParticipantLeft": {why}, "ParticipantCallStatus": {string(callStatus)}})
 	} else {
 		pt.failed = true
 		if how == leftRedirected {
-			e.tracef(c, KindConf, "%s will not join conference %s: it was given new TwiML before it answered", e.name(c), confName(cf))
+			e.notef(c, KindConf, facts{room: confRef(cf), cause: CauseRedirectedByREST}, "%s will not join conference %s: it was given new TwiML before it answered", e.name(c), confName(cf))
 		} else {
 			// INFERRED: a participant that never connected is reported as
 			// participant-leave with participant_add_failed.
-			e.tracef(c, KindConf, "%s never joined conference %s (%s)", e.name(c), confName(cf), callStatus)
+			e.notef(c, KindConf, facts{room: confRef(cf), cause: leaveCauses[how]}, "%s never joined conference %s (%s)", e.name(c), confName(cf), callStatus)
 			e.confEvent(cf, "participant-leave", pt, url.Values{"ReasonParticipantLeft": {"participant_add_failed"}, "ParticipantCallStatus": {string(callStatus)}})
 		}
 	}
@@ -86,14 +86,16 @@ func (e *Engine) afterConference(pt *Participant, how leaveHow, st Status) {
 		return // the leg runs its new TwiML; the action is not requested (INFERRED, as for a Dial parent)
 	case pt.viaAPI:
 		if how != leftHungUp && c.Live() {
-			e.endCall(c, StatusCompleted, "it left conference "+confName(pt.conf)+" and, added by the Participants API, has no TwiML to go on with")
+			e.endCall(c, StatusCompleted, CauseNoTwiML, "it left conference "+confName(pt.conf)+" and, added by the Participants API, has no TwiML to go on with")
 		}
 		return
 	}
-	// A conference Dial's action gets no DialCallSid or DialCallDuration
-	// (§1.2); DialCallStatus=completed is INFERRED.
-	params := url.Values{"DialCallStatus": {"completed"}}
-	e.tracef(c, KindDial, "%s's <Dial><Conference> ends: DialCallStatus=completed", e.name(c))
+	// "When calling a conference, the DialCallStatus will be answered"
+	// (https://www.twilio.com/docs/voice/twiml/dial, the DialCallStatus
+	// values). A conference Dial's action gets no DialCallSid or
+	// DialCallDuration, which belong to a dialed call.
+	params := url.Values{"DialCallStatus": {"answered"}}
+	e.notef(c, KindDial, facts{room: confRef(pt.conf), cause: leaveCauses[how]}, "%s's <Dial><Conference> ends: DialCallStatus=answered", e.name(c))
 	if how == leftHungUp {
 		e.actionCallback(c, pt.prog, pt.dial.Action, pt.dial.Method, params, st, "dial action (the caller is gone; the answer is ignored)")
 		return
@@ -116,7 +118,7 @@ func (e *Engine) endConference(cf *Conference, reason string, by *Participant) {
 		cf.CallSidEnding = by.CallSid
 		byCall = by.call
 	}
-	e.tracef(byCall, KindConf, "conference %s ends: %s", confName(cf), reason)
+	e.notef(byCall, KindConf, facts{room: confRef(cf), cause: Cause(reason)}, "conference %s ends: %s", confName(cf), reason)
 	e.conferenceEnded(cf) // its recordings end (recording.go)
 	e.stopRunner(cf.announce)
 	why := "moderator_ended_conference"
@@ -129,7 +131,7 @@ func (e *Engine) endConference(cf *Conference, reason string, by *Participant) {
 			continue
 		}
 		if pt.call.Live() {
-			e.endCall(pt.call, StatusCanceled, "its conference "+confName(cf)+" ended before it joined")
+			e.endCall(pt.call, StatusCanceled, CauseConferenceEnded, "its conference "+confName(cf)+" ended before it joined")
 		}
 	}
 	if cf.joinedAny {

@@ -13,6 +13,7 @@ func (e *Engine) startWait(pt *Participant) {
 		return
 	}
 	r := e.newRunner(runConfWait, pt.call, "wait music", "wait-music", "conference wait url")
+	r.conf = pt.conf
 	pt.wait = r
 	switch {
 	case pt.waitURL != "":
@@ -30,13 +31,14 @@ func (e *Engine) startWait(pt *Participant) {
 func (e *Engine) startHold(pt *Participant) {
 	e.stopRunner(pt.hold)
 	r := e.newRunner(runHold, pt.call, "hold music", "hold-music", "hold url")
+	r.conf = pt.conf
 	pt.hold = r
 	if pt.holdURL == "" {
-		e.tracef(pt.call, KindConf, "%s is put on hold in conference %s: hears Twilio's default hold music", e.name(pt.call), confName(pt.conf))
+		e.notef(pt.call, KindConf, facts{room: confRef(pt.conf)}, "%s is put on hold in conference %s: hears Twilio's default hold music", e.name(pt.call), confName(pt.conf))
 		e.runnerDefaultMusic(r)
 		return
 	}
-	e.tracef(pt.call, KindConf, "%s is put on hold in conference %s: hears its HoldUrl %s", e.name(pt.call), confName(pt.conf), pt.holdURL)
+	e.notef(pt.call, KindConf, facts{room: confRef(pt.conf)}, "%s is put on hold in conference %s: hears its HoldUrl %s", e.name(pt.call), confName(pt.conf), pt.holdURL)
 	r.url, r.method = pt.holdURL, pt.holdMethod
 	e.runnerFetch(r, pt.holdURL, pt.holdMethod, confParams(pt.conf))
 }
@@ -50,11 +52,12 @@ func confParams(cf *Conference) url.Values {
 func (e *Engine) announceConference(cf *Conference, rawURL, method string) {
 	e.stopRunner(cf.announce)
 	r := e.newRunner(runAnnounce, nil, "announcement", "announcement", "conference announce url")
+	r.conf = cf
 	r.touch = func() { e.touchConference(cf) }
 	r.params = func() url.Values { return confParams(cf) }
 	r.url, r.method = rawURL, method
 	r.onDone = func() {
-		e.tracef(nil, KindConf, "the announcement to conference %s is over", confName(cf))
+		e.notef(nil, KindConf, facts{room: confRef(cf)}, "the announcement to conference %s is over", confName(cf))
 		e.confEvent(cf, "announcement-end", nil, url.Values{"AnnounceUrl": {rawURL}})
 	}
 	r.onError = func(code int) {
@@ -68,6 +71,7 @@ func (e *Engine) announceParticipant(pt *Participant, rawURL, method string) {
 	e.stopRunner(pt.announce)
 	cf := pt.conf
 	r := e.newRunner(runAnnounce, pt.call, "announcement", "announcement", "participant announce url")
+	r.conf = cf
 	r.params = func() url.Values { return confParams(cf) }
 	r.url, r.method = rawURL, method
 	r.onDone = func() {
@@ -77,6 +81,6 @@ func (e *Engine) announceParticipant(pt *Participant, rawURL, method string) {
 		e.confEvent(cf, "announcement-fail", pt, url.Values{"AnnounceUrl": {rawURL}, "ReasonAnnouncementFailed": {"Error " + itoa(code)}})
 	}
 	pt.announce = r
-	e.tracef(pt.call, KindREST, "%s hears an announcement from %s", e.name(pt.call), rawURL)
+	e.notef(pt.call, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", cf.Sid, "Participants", pt.call.Sid)}, "%s hears an announcement from %s", e.name(pt.call), rawURL)
 	e.runnerFetch(r, rawURL, method, nil)
 }

@@ -331,14 +331,16 @@ func TestEndConferenceOnExit(t *testing.T) {
 			if end.Get("ReasonConferenceEnded") != tt.wantReason {
 				t.Errorf("conference-end ReasonConferenceEnded=%q", end.Get("ReasonConferenceEnded"))
 			}
-			// The customer's <Dial> completed: it went to its action, with
-			// no DialCallSid (a conference has none).
+			// The customer's <Dial> completed: it went to its action with
+			// DialCallStatus=answered, as for every conference Dial
+			// (https://www.twilio.com/docs/voice/twiml/dial), and no
+			// DialCallSid (a conference has none).
 			acts := w.app.requestsTo(afterURL)
 			if len(acts) != 1 {
 				t.Fatalf("customer's action requested %d times\n%s", len(acts), w.traceText())
 			}
 			p := acts[0].Params
-			if p.Get("DialCallStatus") != "completed" || p.Has("DialCallSid") || p.Has("DialCallDuration") || p.Get("CallSid") != cust.Sid {
+			if p.Get("DialCallStatus") != "answered" || p.Has("DialCallSid") || p.Has("DialCallDuration") || p.Get("CallSid") != cust.Sid {
 				t.Errorf("dial action params %v", p)
 			}
 			w.wantHears(cust, `say "The conference is over"`)
@@ -402,7 +404,7 @@ func TestKickingParticipants(t *testing.T) {
 	// Kicking the TwiML participant: its Dial completes, it goes to its action.
 	must(t, w.e.KickParticipant(cf.Sid, cust.Sid))
 	w.run(time.Second)
-	if acts := w.app.requestsTo(afterURL); len(acts) != 1 || acts[0].Params.Get("DialCallStatus") != "completed" {
+	if acts := w.app.requestsTo(afterURL); len(acts) != 1 || acts[0].Params.Get("DialCallStatus") != "answered" {
 		t.Errorf("action after kick: %d requests", len(acts))
 	}
 	w.wantStatus(cust, StatusInProgress)

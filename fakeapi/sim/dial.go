@@ -17,6 +17,8 @@ type dialState struct {
 	verb     *twiml.Dial
 	prog     *program
 	children []*Call
+	// pending are the nouns of a <Dial sequential="true"> not dialed yet.
+	pending  []dialTarget
 	answered *Call // the child that answered first
 	bridged  bool
 	since    time.Time // when the bridge started
@@ -45,21 +47,37 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 		}
 	}
 	d := &dialState{parent: c, verb: v, prog: p}
-	var nouns []string
+	var targets []dialTarget
 	for _, n := range v.Nouns {
 		switch n := n.(type) {
 		case *twiml.Number:
-			d.addChild(e, n.Number, n.URL, n.Method, n.StatusCallbacks)
-			nouns = append(nouns, n.Number)
+			targets = append(targets, dialTarget{address: n.Number, url: n.URL, method: n.Method, cb: n.StatusCallbacks})
 		case *twiml.Client:
-			d.addChild(e, "client:"+n.Identity, n.URL, n.Method, n.StatusCallbacks)
-			nouns = append(nouns, "client:"+n.Identity)
+			targets = append(targets, dialTarget{address: "client:" + n.Identity, url: n.URL, method: n.Method, cb: n.StatusCallbacks,
+				setup: func(ch *Call) { e.clientDialed(ch, n.Params) }})
 		case *twiml.Sip:
-			d.addChild(e, n.URI, n.URL, n.Method, n.StatusCallbacks)
-			nouns = append(nouns, n.URI)
+			targets = append(targets, dialTarget{address: n.URI, url: n.URL, method: n.Method, cb: n.StatusCallbacks})
+		case *twiml.Application:
+			targets = append(targets, e.applicationTarget(d, n)) // dial_application.go
 		default:
 			e.traceCode(c, KindWarning, 12200, "%s <Dial><%s> is not modelled yet; skipped", e.name(c), n.Name())
 		}
+	}
+	nouns := make([]string, len(targets))
+	for i, t := range targets {
+		nouns[i] = t.name()
+	}
+	first := targets
+	if v.Sequential && len(targets) > 0 {
+		// <Dial sequential="true"> rings its nouns one after another, in
+		// document order, instead of all at once. INFERRED: each rings for
+		// the whole Dial timeout; one that is busy, fails or does not
+		// answer lets the next ring at once; the first to answer is
+		// bridged, and the rest are never dialed.
+		first, d.pending = targets[:1], targets[1:]
+	}
+	for _, t := range first {
+		d.ring(e, t)
 	}
 	e.tracef(c, KindVerb, "%s <Dial> %s (timeout %ds%s)", e.name(c), strings.Join(nouns, ", "), v.Timeout, dialFlags(v))
 	if len(d.children) == 0 {
@@ -69,12 +87,56 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 	c.wait = waitDial
 	e.touch(c)
 	for _, ch := range d.children {
-		e.tracef(ch, KindDial, "%s dials %s as child leg %s", e.name(c), ch.To, wire.Short(ch.Sid))
-		ch := ch
-		e.after(0, func() { e.dispatch(ch) })
+		e.dispatchChild(d, ch)
 	}
 	e.dialRecord(d, "ringing") // <Dial record="record-from-ringing"> (recording.go)
 	return false
+}
+
+// dialTarget is one noun of a <Dial> to ring: its address, its whisper
+// (<Number url>) and its status callbacks.
+type dialTarget struct {
+	address     string
+	shown       string // how the <Dial>'s trace line names it, if not by address
+	url, method string
+	cb          twiml.StatusCallbacks
+	setup       func(ch *Call) // readies its leg before it is dispatched (SDK devices, Apps)
+}
+
+// name is how the <Dial>'s trace line names t.
+func (t dialTarget) name() string {
+	if t.shown != "" {
+		return t.shown
+	}
+	return t.address
+}
+
+// ring adds t's child leg to d, ready to be dispatched.
+func (d *dialState) ring(e *Engine, t dialTarget) *Call {
+	ch := d.addChild(e, t.address, t.url, t.method, t.cb)
+	if t.setup != nil {
+		t.setup(ch)
+	}
+	return ch
+}
+
+// dispatchChild places a child leg of d.
+func (e *Engine) dispatchChild(d *dialState, ch *Call) {
+	e.notef(ch, KindDial, facts{other: d.parent}, "%s dials %s as child leg %s", e.name(d.parent), ch.To, wire.Short(ch.Sid))
+	e.after(0, func() { e.dispatch(ch) })
+}
+
+// dialNext rings the next noun of a sequential <Dial>, if one is left;
+// why says what became of the one before.
+func (e *Engine) dialNext(d *dialState, why string) bool {
+	if len(d.pending) == 0 {
+		return false
+	}
+	t := d.pending[0]
+	d.pending = d.pending[1:]
+	e.tracef(d.parent, KindDial, "%s's <Dial sequential> goes on to %s: %s", e.name(d.parent), t.name(), why)
+	e.dispatchChild(d, d.ring(e, t))
+	return true
 }
 
 func dialFlags(v *twiml.Dial) string {
@@ -86,11 +148,14 @@ func dialFlags(v *twiml.Dial) string {
 	if v.HangupOnStar {
 		f = append(f, "hangupOnStar")
 	}
+	if v.Sequential {
+		f = append(f, "sequential")
+	}
 	return ", " + strings.Join(f, ", ")
 }
 
 // addChild creates a child leg to address for this Dial.
-func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod string, cb twiml.StatusCallbacks) {
+func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod string, cb twiml.StatusCallbacks) *Call {
 	parent := d.parent
 	from := parent.From
 	if d.verb.CallerID != "" {
@@ -103,6 +168,7 @@ func (d *dialState) addChild(e *Engine, address, whisperURL, whisperMethod strin
 	ch.StatusCallbackEvents = eventSet(cb.StatusCallbackEvent)
 	ch.answerer = func() { e.childAnswered(d, ch, whisperURL, whisperMethod) }
 	d.children = append(d.children, ch)
+	return ch
 }
 
 // childAnswered: the first child to answer wins; the others stop ringing.
@@ -111,13 +177,13 @@ func (e *Engine) childAnswered(d *dialState, ch *Call, whisperURL, whisperMethod
 		return
 	}
 	if d.answered != nil {
-		e.endCall(ch, StatusCompleted, "another leg of the same <Dial> answered first")
+		e.endCall(ch, StatusCompleted, CauseOtherAnswered, "another leg of the same <Dial> answered first")
 		return
 	}
 	d.answered = ch
 	for _, o := range d.children {
 		if o != ch && o.Live() {
-			e.endCall(o, StatusCanceled, wire.Short(ch.Sid)+" answered first")
+			e.endCall(o, StatusCanceled, CauseOtherAnswered, wire.Short(ch.Sid)+" answered first")
 		}
 	}
 	if whisperURL != "" {
@@ -125,7 +191,7 @@ func (e *Engine) childAnswered(d *dialState, ch *Call, whisperURL, whisperMethod
 		if !ok {
 			return
 		}
-		e.tracef(ch, KindDial, "%s answered; its <Number url> runs before the bridge", e.name(ch))
+		e.notef(ch, KindDial, facts{other: d.parent}, "%s answered; its <Number url> runs before the bridge", e.name(ch))
 		e.fetchTwiML(ch, abs, orPOST(whisperMethod), nil, modeWhisper, "number url (whisper)", false)
 		return
 	}
@@ -139,21 +205,21 @@ func (e *Engine) bridge(d *dialState) {
 		return
 	}
 	if !c.Answered() {
-		e.answer(c, "<Dial answerOnBridge> answers the caller at the bridge")
+		e.answer(c, CauseAnswerOnBridge, "<Dial answerOnBridge> answers the caller at the bridge")
 	}
 	d.bridged = true
 	d.since = e.now
 	e.stopInterp(ch)
 	ch.wait = waitBridge
 	c.peer, ch.peer = ch, c
-	e.tracef(c, KindDial, "%s and %s are bridged", e.name(c), e.name(ch))
+	e.notef(c, KindDial, facts{other: ch}, "%s and %s are bridged", e.name(c), e.name(ch))
 	e.dialRecord(d, "answer") // <Dial record="record-from-answer"> (recording.go)
 	e.touch(c)
 	e.touch(ch)
 	if tl := time.Duration(d.verb.TimeLimit) * time.Second; tl > 0 {
 		d.limit = e.after(tl, func() {
 			if !d.done && ch.Live() {
-				e.endCall(ch, StatusCompleted, "the <Dial timeLimit> of "+tl.String()+" was reached")
+				e.endCall(ch, StatusCompleted, CauseTimeLimit, "the <Dial timeLimit> of "+tl.String()+" was reached")
 			}
 		})
 	}
@@ -161,8 +227,8 @@ func (e *Engine) bridge(d *dialState) {
 
 func (e *Engine) hangupOnStar(d *dialState) {
 	ch := d.answered
-	e.tracef(d.parent, KindDial, "%s pressed * and <Dial hangupOnStar> hangs up %s", e.name(d.parent), e.name(ch))
-	e.endCall(ch, StatusCompleted, "the caller pressed * (hangupOnStar)")
+	e.notef(d.parent, KindDial, facts{other: ch, cause: CauseHangupOnStar}, "%s pressed * and <Dial hangupOnStar> hangs up %s", e.name(d.parent), e.name(ch))
+	e.endCall(ch, StatusCompleted, CauseHangupOnStar, "the caller pressed * (hangupOnStar)")
 }
 
 // childEnded settles a Dial when one of its children ends on its own.
@@ -171,7 +237,7 @@ func (e *Engine) childEnded(d *dialState, ch *Call) {
 		return
 	}
 	if ch == d.answered {
-		e.endDial(d, "completed", ch, d.bridged, true)
+		e.endDial(d, "completed", ch.endCause, ch, d.bridged, true)
 		return
 	}
 	if d.answered != nil {
@@ -182,7 +248,11 @@ func (e *Engine) childEnded(d *dialState, ch *Call) {
 			return
 		}
 	}
-	e.endDial(d, dialStatus(ch.Status), ch, false, false)
+	if e.dialNext(d, wire.Short(ch.Sid)+" ended "+string(ch.Status)) {
+		return
+	}
+	// INFERRED for a sequential Dial: the outcome is the last noun's.
+	e.endDial(d, dialStatus(ch.Status), ch.endCause, ch, false, false)
 }
 
 func dialStatus(s Status) string {
@@ -192,17 +262,18 @@ func dialStatus(s Status) string {
 	return string(s)
 }
 
-// endDial ends the Dial and resumes the parent through the interpreter's
-// resume path: its action URL, else the next verb; with neither, the
-// parent's document runs out and it hangs up.
-func (e *Engine) endDial(d *dialState, status string, ch *Call, bridged, withDuration bool) {
+// endDial ends the Dial (for cause, with DialCallStatus status) and resumes
+// the parent through the interpreter's resume path: its action URL, else
+// the next verb; with neither, the parent's document runs out and it hangs
+// up.
+func (e *Engine) endDial(d *dialState, status string, cause Cause, ch *Call, bridged, withDuration bool) {
 	c := d.parent
 	duration := time.Duration(0)
 	if bridged {
 		duration = e.now.Sub(d.since)
 	}
 	e.release(d)
-	e.tracef(c, KindDial, "%s's <Dial> ends: DialCallStatus=%s", e.name(c), status)
+	e.notef(c, KindDial, facts{other: ch, cause: cause}, "%s's <Dial> ends: DialCallStatus=%s", e.name(c), status)
 	e.resumeMain(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, withDuration, duration), "dial action")
 }
 
@@ -224,12 +295,13 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// dropChildren ends d for its parent and takes the children out of it:
+// dropChildren ends d for its parent and takes the children out of it
+// (cause: why, for the trace):
 // every child it created when every is set (its parent is gone), else those
 // still in it. A child bridged with the parent is unbridged; one still live
 // ends canceled with ringing as the cause if it never answered, completed
 // with answered as the cause if it did (answered "": it goes on).
-func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string) {
+func (e *Engine) dropChildren(d *dialState, every bool, cause Cause, answered, ringing string) {
 	d.done = true
 	e.dialRecordEnd(d) // a <Dial record> recording ends with its Dial (recording.go)
 	d.limit.cancel()
@@ -250,9 +322,9 @@ func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string
 		switch {
 		case !ch.Live():
 		case !ch.Answered():
-			e.endCall(ch, StatusCanceled, ringing)
+			e.endCall(ch, StatusCanceled, cause, ringing)
 		case answered != "":
-			e.endCall(ch, StatusCompleted, answered)
+			e.endCall(ch, StatusCompleted, cause, answered)
 		}
 	}
 }
@@ -260,7 +332,7 @@ func (e *Engine) dropChildren(d *dialState, every bool, answered, ringing string
 // release ends the Dial for the parent, which goes on: children still
 // ringing are canceled, the bridge is undone.
 func (e *Engine) release(d *dialState) {
-	e.dropChildren(d, false, "", "the <Dial> that rang it ended")
+	e.dropChildren(d, false, CauseDialEnded, "", "the <Dial> that rang it ended")
 	e.touch(d.parent)
 }
 
@@ -276,12 +348,12 @@ func (e *Engine) parentGone(d *dialState) {
 	bridged := d.bridged
 	duration := e.now.Sub(d.since)
 	gone := "its parent " + wire.Short(c.Sid) + " hung up"
-	e.dropChildren(d, true, gone, gone+" before it answered")
+	e.dropChildren(d, true, CauseParentHungUp, gone, gone+" before it answered")
 	status := "completed"
 	if ch == nil {
 		status = "canceled"
 	}
-	e.tracef(c, KindDial, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
+	e.notef(c, KindDial, facts{other: ch, cause: CauseHangup}, "%s's <Dial> ends because %s hung up: DialCallStatus=%s", e.name(c), wire.Short(c.Sid), status)
 	e.actionCallback(c, d.prog, d.verb.Action, d.verb.Method, dialParams(status, ch, bridged, bridged, duration), "", "dial action (the caller is gone; the answer is ignored)")
 }
 
@@ -296,12 +368,12 @@ func (e *Engine) childRedirected(ch *Call) {
 		// INFERRED: DialCallStatus=completed and DialBridged=true when the
 		// child had been bridged; DialCallDuration is not sent.
 		bridged := d.bridged
-		e.tracef(d.parent, KindDial, "%s was redirected by REST, so it leaves %s's <Dial>", e.name(ch), e.name(d.parent))
-		e.endDial(d, "completed", ch, bridged, false)
+		e.notef(d.parent, KindDial, facts{other: ch, cause: CauseChildRedirected}, "%s was redirected by REST, so it leaves %s's <Dial>", e.name(ch), e.name(d.parent))
+		e.endDial(d, "completed", CauseChildRedirected, ch, bridged, false)
 		return
 	}
 	ch.inDial = nil
-	e.tracef(d.parent, KindDial, "%s was redirected by REST before it answered and leaves the <Dial>", e.name(ch))
+	e.notef(d.parent, KindDial, facts{other: ch, cause: CauseChildRedirected}, "%s was redirected by REST before it answered and leaves the <Dial>", e.name(ch))
 	if d.answered == nil {
 		alive := false
 		for _, o := range d.children {
@@ -309,8 +381,8 @@ func (e *Engine) childRedirected(ch *Call) {
 				alive = true
 			}
 		}
-		if !alive {
-			e.endDial(d, "completed", ch, false, false)
+		if !alive && !e.dialNext(d, wire.Short(ch.Sid)+" was redirected by REST") {
+			e.endDial(d, "completed", CauseChildRedirected, ch, false, false)
 		}
 	}
 }
@@ -324,6 +396,6 @@ func (e *Engine) parentRedirected(c *Call) {
 		return
 	}
 	by := "its parent " + wire.Short(c.Sid) + " was redirected by REST"
-	e.dropChildren(d, false, by+" while bridged", by+" while it rang")
-	e.tracef(c, KindDial, "%s's <Dial> ends because %s was redirected by REST; its action URL is not requested", e.name(c), wire.Short(c.Sid))
+	e.dropChildren(d, false, CauseParentRedirected, by+" while bridged", by+" while it rang")
+	e.notef(c, KindDial, facts{other: d.answered, cause: CauseRedirectedByREST}, "%s's <Dial> ends because %s was redirected by REST; its action URL is not requested", e.name(c), wire.Short(c.Sid))
 }

@@ -340,3 +340,39 @@ func TestAnHourOfHold(t *testing.T) {
 		t.Errorf("clock at +%v, want +1h0m5s", got)
 	}
 }
+
+// A <Dial sequential="true"> stops ringing its next numbers when the
+// caller goes (hangs up or is redirected), and moves on when the ringing
+// child is taken out of it by a REST redirect
+// (https://www.twilio.com/docs/voice/twiml/dial).
+func TestSequentialDialInterrupted(t *testing.T) {
+	const agent2 = "+15550004000"
+	tests := []struct {
+		name      string
+		act       func(t *testing.T, w *world, parent, ringing *Call)
+		wantCalls int // legs created in all: the parent and its children
+	}{
+		{"the caller hangs up", func(t *testing.T, w *world, parent, _ *Call) { must(t, w.e.HangUp(parent.Sid)) }, 2},
+		{"the caller is redirected", func(_ *testing.T, w *world, parent, _ *Call) { w.update(parent, UpdateParams{URL: holdURL}) }, 2},
+		{"the ringing child is redirected", func(_ *testing.T, w *world, _, ringing *Call) { w.update(ringing, UpdateParams{URL: holdURL}) }, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.number(support, voiceURL)
+			w.phone(customer, PhoneScript{Name: "customer"})
+			w.phone(agent, PhoneScript{Name: "agent", After: time.Minute})
+			w.phone(agent2, PhoneScript{Name: "agent2", After: time.Minute})
+			w.app.twiml(voiceURL, `<Response><Dial sequential="true" timeout="20"><Number>`+agent+`</Number><Number>`+agent2+`</Number></Dial></Response>`)
+			w.app.twiml(holdURL, `<Response><Play loop="0">`+music+`</Play></Response>`)
+			parent := w.place(customer, support)
+			w.run(5 * time.Second)
+			ringing := w.child(parent)
+			tt.act(t, w, parent, ringing)
+			w.run(2 * time.Minute)
+			if n := len(w.e.Calls(CallFilter{})); n != tt.wantCalls {
+				t.Errorf("%d call legs, want %d\n%s", n, tt.wantCalls, w.traceText())
+			}
+		})
+	}
+}

@@ -52,7 +52,9 @@
 //     music, an announcement, a <Queue url>) that plays on a leg while its
 //     own TwiML stays blocked.
 //   - dial.go: <Dial> to numbers, clients and SIP: child legs, the bridge,
-//     their teardown.
+//     their teardown. dial_application.go: <Dial><Application>.
+//   - clients.go: Voice SDK devices: registered identities, the calls they
+//     place to TwiML Apps, the custom parameters they receive.
 //
 // Rooms:
 //   - rooms.go: what conferences and queues share: leaving a room (and how
@@ -74,11 +76,14 @@
 //   - hearing.go: what each party hears, over time.
 //   - webhooks.go: the standard request parameters and a call's status
 //     callbacks.
-//   - trace.go, tracelog.go: the trace.
+//   - trace.go, tracelog.go: the trace; tracefacts.go: the typed fields
+//     of its entries (the room, what a party hears, the cause, the webhook
+//     or REST request), for programs.
 //   - invariants.go: the states Twilio could never be in.
 //
 // The engine's API, by resource, as fakeapi/rest_*.go serves it:
 // api_calls.go, api_conferences.go, api_queues.go, api_numbers.go,
+// api_applications.go (TwiML Apps), messages.go (user-defined messages),
 // api_recordings.go;
 // errors.go has the errors they return.
 package sim

@@ -70,6 +70,8 @@ type Engine struct {
 
 	trace traceLog
 
+	sdk sdkState // TwiML Apps, Voice SDK devices, user-defined messages (clients.go)
+
 	violations []error // with Config.CheckInvariants (invariants.go)
 	// traceChecked is how far the checks after each step found the trace
 	// in order (invariants.go).
@@ -319,5 +321,6 @@ func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 			summary += " " + r.ContentType
 		}
 	}
-	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary)
+	ref := &WebhookRef{Purpose: eff.Purpose, Method: eff.Method, URL: eff.URL, StatusCode: r.StatusCode, ContentType: r.ContentType}
+	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary, facts{webhook: ref})
 }

@@ -149,13 +149,13 @@ func (e *Engine) twimlFailed(c *Call, code int, failedURL string, mode programMo
 func (e *Engine) applicationError(c *Call) {
 	e.stopInterp(c)
 	if !c.Answered() {
-		e.answer(c, "Twilio answers to play the application-error message")
+		e.answer(c, CauseApplicationError, "Twilio answers to play the application-error message")
 	}
 	c.media = media("application-error", ApplicationErrorMessage)
 	c.wait = waitMedia
 	e.touch(c)
 	c.timer = e.after(sayDuration(ApplicationErrorMessage), func() {
-		e.endCall(c, StatusCompleted, "an application error ended the call")
+		e.endCall(c, StatusCompleted, CauseApplicationError, "an application error ended the call")
 	})
 }
 

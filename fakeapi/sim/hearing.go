@@ -153,7 +153,12 @@ func (e *Engine) flushHearing() {
 			c.hearing = h
 			c.hearSince = e.now
 			c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
-			e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String())
+			heard := h
+			f := facts{hearing: &heard}
+			if c.Live() {
+				f.room = roomRef(c)
+			}
+			e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String(), f)
 		}
 	}
 	if len(e.recs.live) > 0 {

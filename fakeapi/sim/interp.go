@@ -30,7 +30,7 @@ func (e *Engine) exhausted(c *Call) {
 		}
 		return
 	}
-	e.endCall(c, StatusCompleted, "its TwiML ran out of verbs, so Twilio hung up")
+	e.endCall(c, StatusCompleted, CauseOutOfVerbs, "its TwiML ran out of verbs, so Twilio hung up")
 }
 
 // answersInbound reports whether running v answers a ringing inbound call.
@@ -47,7 +47,7 @@ func answersInbound(v twiml.Verb) bool {
 // exec runs one verb. It returns true when the next verb should run at once.
 func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 	if c.Direction == DirectionInbound && !c.Answered() && answersInbound(v) {
-		e.answer(c, "its TwiML began with <"+v.Name()+">")
+		e.answer(c, CauseTwiMLAnswered, "its TwiML began with <"+v.Name()+">")
 	}
 	// Say, Play, Pause and Redirect: the player (player.go).
 	h := callHost{e, c}
@@ -57,15 +57,23 @@ func (e *Engine) exec(c *Call, p *program, v twiml.Verb) bool {
 	switch v := v.(type) {
 	case *twiml.Hangup:
 		e.tracef(c, KindVerb, "%s <Hangup>", e.name(c))
-		e.endCall(c, StatusCompleted, "<Hangup>")
+		e.endCall(c, StatusCompleted, CauseTwiMLHangup, "<Hangup>")
 		return false
 	case *twiml.Reject:
 		e.tracef(c, KindVerb, "%s <Reject reason=%q>", e.name(c), v.Reason)
 		if c.Direction == DirectionInbound && !c.Answered() {
-			// INFERRED: a rejected call ends busy, whichever reason is given.
-			e.endCall(c, StatusBusy, "<Reject> refused the call")
+			// "The call ends with a status of busy or no-answer, depending
+			// on the verb's reason attribute"
+			// (https://www.twilio.com/docs/voice/twiml/reject). INFERRED
+			// mapping, as Twilio-compatible platforms document it: busy for
+			// reason="busy", no-answer for "rejected" (the default).
+			st := StatusNoAnswer
+			if v.Reason == "busy" {
+				st = StatusBusy
+			}
+			e.endCall(c, st, CauseTwiMLHangup, "<Reject reason=\""+v.Reason+"\"> refused the call")
 		} else {
-			e.endCall(c, StatusCompleted, "<Reject> on an answered call hangs up")
+			e.endCall(c, StatusCompleted, CauseTwiMLHangup, "<Reject> on an answered call hangs up")
 		}
 		return false
 	case *twiml.Gather:

@@ -15,7 +15,7 @@ func (e *Engine) startInbound(c *Call, n *PhoneNumber) {
 	c.StatusCallback, c.StatusCallbackMethod = n.StatusCallback, orPOST(n.StatusCallbackMethod)
 	// INFERRED: a number's StatusCallback hears only the completed event.
 	c.StatusCallbackEvents = eventSet(nil)
-	e.setStatus(c, StatusRinging, "it reached "+n.PhoneNumber)
+	e.setStatus(c, StatusRinging, CauseIncoming, "it reached "+n.PhoneNumber)
 	e.after(0, func() { e.runAppURL(c, "voice url") })
 }
 
@@ -58,27 +58,31 @@ func (e *Engine) dispatch(c *Call) {
 		}
 		in := e.newCall(DirectionInbound, c.From, c.To, nil)
 		c.loop, in.loop = in, c
-		e.setStatus(c, StatusRinging, "it rings "+c.To+", one of the account's numbers")
+		e.setStatus(c, StatusRinging, CauseRinging, "it rings "+c.To+", one of the account's numbers")
 		c.ringTimer = e.after(c.timeout, func() {
 			if !c.Answered() {
-				e.endCall(c, StatusNoAnswer, "nobody answered within "+c.timeout.String())
+				e.endCall(c, StatusNoAnswer, CauseTimeout, "nobody answered within "+c.timeout.String())
 			}
 		})
 		e.startInbound(in, n)
+		return
+	}
+	if e.dispatchSDK(c) { // a TwiML App, or a client with no device (clients.go)
 		return
 	}
 	e.attachPhone(c, c.To)
 	e.ringPhone(c)
 }
 
-// answer marks c answered and runs whatever answering starts.
-func (e *Engine) answer(c *Call, cause string) {
+// answer marks c answered and runs whatever answering starts. cause and
+// text say why, for programs and for people.
+func (e *Engine) answer(c *Call, cause Cause, text string) {
 	if c.Answered() || c.Status.Terminal() {
 		return
 	}
 	c.ringTimer.cancel()
 	c.StartTime = e.now
-	e.setStatus(c, StatusInProgress, cause)
+	e.setStatus(c, StatusInProgress, cause, text)
 	if c.Direction != DirectionInbound {
 		e.connectPhone(c)
 	}
@@ -86,12 +90,12 @@ func (e *Engine) answer(c *Call, cause string) {
 	if c.timeLimit > 0 {
 		e.after(c.timeLimit, func() {
 			if c.Live() {
-				e.endCall(c, StatusCompleted, "its TimeLimit of "+c.timeLimit.String()+" was reached")
+				e.endCall(c, StatusCompleted, CauseTimeLimit, "its TimeLimit of "+c.timeLimit.String()+" was reached")
 			}
 		})
 	}
 	if o := c.loop; o != nil && c.Direction == DirectionInbound && !o.Answered() {
-		e.answer(o, wire.Short(c.Sid)+" answered it")
+		e.answer(o, CauseLoopAnswered, wire.Short(c.Sid)+" answered it")
 	}
 	if f := c.answerer; f != nil {
 		c.answerer = nil
@@ -99,9 +103,10 @@ func (e *Engine) answer(c *Call, cause string) {
 	}
 }
 
-// setStatus moves c to a new status, tracing it and sending the status
-// callbacks the call subscribed to.
-func (e *Engine) setStatus(c *Call, st Status, cause string) {
+// setStatus moves c to a new status, tracing it (with cause and text: why,
+// for programs and for people) and sending the status callbacks the call
+// subscribed to.
+func (e *Engine) setStatus(c *Call, st Status, cause Cause, text string) {
 	old := c.Status
 	if old == st {
 		return
@@ -114,7 +119,10 @@ func (e *Engine) setStatus(c *Call, st Status, cause string) {
 	if st.Terminal() {
 		c.EndTime = e.now
 	}
-	e.traceText(c, KindStatus, 0, e.name(c)+" "+string(old)+" -> "+string(st)+": "+cause)
+	if st.Terminal() {
+		c.endCause = cause
+	}
+	e.traceText(c, KindStatus, 0, e.name(c)+" "+string(old)+" -> "+string(st)+": "+text, facts{cause: cause})
 	e.touch(c)
 	switch {
 	case st == StatusRinging:
@@ -126,9 +134,10 @@ func (e *Engine) setStatus(c *Call, st Status, cause string) {
 	}
 }
 
-// endCall ends c with a terminal status and settles everything tied to it:
-// its interpreter, its phone, its <Dial> and its looped leg.
-func (e *Engine) endCall(c *Call, st Status, cause string) {
+// endCall ends c with a terminal status, for cause (text says it for
+// people), and settles everything tied to it: its interpreter, its phone,
+// its <Dial> and its looped leg.
+func (e *Engine) endCall(c *Call, st Status, cause Cause, text string) {
 	if c.Status.Terminal() {
 		return
 	}
@@ -140,7 +149,7 @@ func (e *Engine) endCall(c *Call, st Status, cause string) {
 	if c.phone != nil {
 		c.phone.stop()
 	}
-	e.setStatus(c, st, cause)
+	e.setStatus(c, st, cause, text)
 	e.callRecordingsEnd(c) // its recordings end with it (recording.go)
 	if d := c.dialing; d != nil {
 		e.parentGone(d)
@@ -151,11 +160,14 @@ func (e *Engine) endCall(c *Call, st Status, cause string) {
 	if o := c.loop; o != nil && o.Live() {
 		switch {
 		case o.Answered():
-			e.endCall(o, StatusCompleted, "the other side, "+wire.Short(c.Sid)+", ended")
-		case st == StatusBusy || st == StatusFailed:
-			e.endCall(o, st, wire.Short(c.Sid)+" ended "+string(st))
+			e.endCall(o, StatusCompleted, CauseOtherSideEnded, "the other side, "+wire.Short(c.Sid)+", ended")
+		case st == StatusBusy || st == StatusFailed,
+			st == StatusNoAnswer && c.Direction == DirectionInbound:
+			// An inbound leg refused by <Reject reason="rejected"> ends the
+			// leg that called it no-answer too (INFERRED).
+			e.endCall(o, st, CauseOtherSideEnded, wire.Short(c.Sid)+" ended "+string(st))
 		default:
-			e.endCall(o, StatusCanceled, wire.Short(c.Sid)+" ended before it was answered")
+			e.endCall(o, StatusCanceled, CauseOtherSideEnded, wire.Short(c.Sid)+" ended before it was answered")
 		}
 	}
 }

@@ -63,6 +63,6 @@ func (e *Engine) refuseLoop(c *Call) bool {
 		return false
 	}
 	e.traceCode(c, KindError, 0, "%s to %s is refused: %s, a dialing loop; holdlab fails it", e.name(c), c.To, why)
-	e.endCall(c, StatusFailed, "it would continue a dialing loop through the account's own numbers")
+	e.endCall(c, StatusFailed, CauseDialingLoop, "it would continue a dialing loop through the account's own numbers")
 	return true
 }

@@ -143,15 +143,15 @@ func (e *Engine) ringPhone(c *Call) {
 	s := p.script
 	switch s.Answer {
 	case AnswerFail:
-		e.endCall(c, StatusFailed, "the number could not be reached")
+		e.endCall(c, StatusFailed, CauseUnreachable, "the number could not be reached")
 		return
 	case AnswerBusy:
 		if s.After == 0 {
-			e.endCall(c, StatusBusy, "the line is busy")
+			e.endCall(c, StatusBusy, CauseBusy, busyCause(c))
 			return
 		}
 	}
-	e.setStatus(c, StatusRinging, "the phone rings")
+	e.setStatus(c, StatusRinging, CauseRinging, "the phone rings")
 	switch s.Answer {
 	case AnswerCall:
 		if s.After < c.timeout {
@@ -160,13 +160,13 @@ func (e *Engine) ringPhone(c *Call) {
 	case AnswerBusy:
 		if s.After < c.timeout {
 			p.events = append(p.events, e.after(s.After, func() {
-				e.endCall(c, StatusBusy, "the line is busy")
+				e.endCall(c, StatusBusy, CauseBusy, busyCause(c))
 			}))
 		}
 	}
 	c.ringTimer = e.after(c.timeout, func() {
 		if c.Status == StatusRinging || c.Status == StatusQueued {
-			e.endCall(c, StatusNoAnswer, "nobody answered within "+c.timeout.String())
+			e.endCall(c, StatusNoAnswer, CauseTimeout, "nobody answered within "+c.timeout.String())
 		}
 	})
 }
@@ -176,7 +176,7 @@ func (e *Engine) phoneAnswers(c *Call) {
 		return
 	}
 	e.tracef(c, KindPhone, "%s picks up", e.name(c))
-	e.answer(c, "the phone answered")
+	e.answer(c, CausePhoneAnswered, "the phone answered")
 }
 
 // HangUp makes the party on the far end of a call hang up now, as a person
@@ -219,11 +219,11 @@ func (e *Engine) farEndHangup(c *Call) {
 	}
 	if !c.Answered() {
 		if c.Direction == DirectionInbound {
-			e.endCall(c, StatusCanceled, "the caller hung up before the call was answered")
+			e.endCall(c, StatusCanceled, CauseHangup, "the caller hung up before the call was answered")
 		} else {
-			e.endCall(c, StatusCanceled, "the call was hung up before it was answered")
+			e.endCall(c, StatusCanceled, CauseHangup, "the call was hung up before it was answered")
 		}
 		return
 	}
-	e.endCall(c, StatusCompleted, "the far end hung up")
+	e.endCall(c, StatusCompleted, CauseHangup, "the far end hung up")
 }

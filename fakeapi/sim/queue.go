@@ -27,6 +27,7 @@ type Queue struct {
 
 	members []*member      // waiting calls, front first
 	waiters []*queueWaiter // <Dial><Queue> dialers waiting for a caller
+	ref     *RoomRef       // names it in the trace (queueRef)
 }
 
 // CurrentSize is the number of calls waiting in the queue.
@@ -113,10 +114,10 @@ func (e *Engine) enqueue(c *Call, p *program, v *twiml.Enqueue) bool {
 	q := e.queueByName(v.QueueName)
 	if q == nil {
 		q = e.newQueue(v.QueueName, DefaultQueueMaxSize)
-		e.tracef(c, KindQueue, "queue %s (%s) is created on demand (MaxSize %d)", q.FriendlyName, wire.Short(q.Sid), q.MaxSize)
+		e.notef(c, KindQueue, facts{room: queueRef(q)}, "queue %s (%s) is created on demand (MaxSize %d)", q.FriendlyName, wire.Short(q.Sid), q.MaxSize)
 	}
 	if len(q.members) >= q.MaxSize {
-		e.tracef(c, KindQueue, "queue %s is full (%d of %d): %s is not enqueued (QueueResult=queue-full)", q.FriendlyName, len(q.members), q.MaxSize, e.name(c))
+		e.notef(c, KindQueue, facts{room: queueRef(q), cause: CauseQueueFull}, "queue %s is full (%d of %d): %s is not enqueued (QueueResult=queue-full)", q.FriendlyName, len(q.members), q.MaxSize, e.name(c))
 		return e.followAction(c, p, v.Action, v.Method, url.Values{"QueueResult": {"queue-full"}}, "enqueue action")
 	}
 	m := &member{q: q, call: c, since: e.now, enq: v, prog: p}
@@ -124,7 +125,7 @@ func (e *Engine) enqueue(c *Call, p *program, v *twiml.Enqueue) bool {
 	c.member = m
 	c.wait = waitRoom
 	e.touch(c)
-	e.tracef(c, KindQueue, "%s waits in queue %s at position %d", e.name(c), q.FriendlyName, len(q.members))
+	e.notef(c, KindQueue, facts{room: queueRef(q)}, "%s waits in queue %s at position %d", e.name(c), q.FriendlyName, len(q.members))
 	if len(q.waiters) > 0 {
 		e.queueConnect(q.waiters[0], m)
 		return false
@@ -152,6 +153,7 @@ func enqueueFlags(v *twiml.Enqueue) string {
 func (e *Engine) startQueueWait(m *member) {
 	v, c := m.enq, m.call
 	r := e.newRunner(runEnqueueWait, c, "queue wait music", "wait-music", "enqueue wait url")
+	r.queue = m.q
 	m.wait = r
 	r.params = func() url.Values { return e.queueParams(m) }
 	r.onLeave = func() { e.memberOut(m, "leave") }
@@ -227,7 +229,7 @@ func (e *Engine) removeMember(m *member) {
 func (e *Engine) memberOut(m *member, result string) {
 	c := m.call
 	e.removeMember(m)
-	e.tracef(c, KindQueue, "%s leaves queue %s (QueueResult=%s)", e.name(c), m.q.FriendlyName, result)
+	e.notef(c, KindQueue, facts{room: queueRef(m.q), cause: Cause(result)}, "%s leaves queue %s (QueueResult=%s)", e.name(c), m.q.FriendlyName, result)
 	e.resumeMain(c, m.prog, m.enq.Action, m.enq.Method, e.enqueueResult(m, result), "enqueue action")
 }
 
@@ -240,7 +242,7 @@ func (e *Engine) memberGone(m *member, how leaveHow, st Status) {
 	if how == leftRedirected {
 		result = "redirected"
 	}
-	e.tracef(c, KindQueue, "%s leaves queue %s (QueueResult=%s)", e.name(c), m.q.FriendlyName, result)
+	e.notef(c, KindQueue, facts{room: queueRef(m.q), cause: leaveCauses[how]}, "%s leaves queue %s (QueueResult=%s)", e.name(c), m.q.FriendlyName, result)
 	e.actionCallback(c, m.prog, m.enq.Action, m.enq.Method, e.enqueueResult(m, result), st, "enqueue action (the answer is ignored)")
 }
 
@@ -273,14 +275,14 @@ func (e *Engine) dialQueue(c *Call, p *program, d *twiml.Dial, n *twiml.Queue) b
 	q.waiters = append(q.waiters, w)
 	c.qwait = w
 	tout := time.Duration(d.Timeout) * time.Second
-	e.tracef(c, KindQueue, "queue %s is empty: %s waits up to %s for a caller, hearing ringback", q.FriendlyName, e.name(c), tout)
+	e.notef(c, KindQueue, facts{room: queueRef(q)}, "queue %s is empty: %s waits up to %s for a caller, hearing ringback", q.FriendlyName, e.name(c), tout)
 	w.timer = e.after(tout, func() {
 		if c.qwait != w {
 			return
 		}
 		e.removeWaiter(w)
 		// INFERRED: an empty queue until the timeout is no-answer.
-		e.tracef(c, KindDial, "%s's <Dial><Queue> ends: nobody joined queue %s within %s (DialCallStatus=no-answer)", e.name(c), q.FriendlyName, tout)
+		e.notef(c, KindDial, facts{room: queueRef(q), cause: CauseTimeout}, "%s's <Dial><Queue> ends: nobody joined queue %s within %s (DialCallStatus=no-answer)", e.name(c), q.FriendlyName, tout)
 		e.resumeMain(c, p, d.Action, d.Method, url.Values{"DialCallStatus": {"no-answer"}, "DialBridged": {"false"}}, "dial action")
 	})
 	e.touch(c)
@@ -307,10 +309,10 @@ func (e *Engine) waiterGone(w *queueWaiter, how leaveHow, st Status) {
 	e.removeWaiter(w)
 	c := w.call
 	if how == leftRedirected {
-		e.tracef(c, KindDial, "%s's <Dial><Queue> ends because it was redirected by REST; its action URL is not requested", e.name(c))
+		e.notef(c, KindDial, facts{room: queueRef(w.q), cause: CauseRedirectedByREST}, "%s's <Dial><Queue> ends because it was redirected by REST; its action URL is not requested", e.name(c))
 		return
 	}
-	e.tracef(c, KindDial, "%s's <Dial><Queue> ends because %s hung up: DialCallStatus=canceled", e.name(c), wire.Short(c.Sid))
+	e.notef(c, KindDial, facts{room: queueRef(w.q), cause: CauseHangup}, "%s's <Dial><Queue> ends because %s hung up: DialCallStatus=canceled", e.name(c), wire.Short(c.Sid))
 	e.actionCallback(c, w.prog, w.dial.Action, w.dial.Method, url.Values{"DialCallStatus": {"canceled"}, "DialBridged": {"false"}}, st, "dial action (the caller is gone; the answer is ignored)")
 }
 
@@ -323,10 +325,11 @@ func (e *Engine) queueConnect(w *queueWaiter, m *member) {
 	qb := &queueBridge{q: w.q, dialer: dialer, caller: caller, m: m, dial: w.dial, dprog: w.prog}
 	dialer.qbridge, caller.qbridge = qb, qb
 	dialer.wait = waitRoom
-	e.tracef(caller, KindQueue, "%s takes %s from the front of queue %s (it waited %s)", e.name(dialer), e.name(caller), w.q.FriendlyName, waited)
+	e.notef(caller, KindQueue, facts{room: queueRef(w.q), other: dialer, cause: CauseDequeued}, "%s takes %s from the front of queue %s (it waited %s)", e.name(dialer), e.name(caller), w.q.FriendlyName, waited)
 	if n := w.noun; n.URL != "" {
 		if abs, ok := e.resolveQuiet(w.prog, n.URL); ok {
 			r := e.newRunner(runQueueURL, caller, "queue url", "", "queue url")
+			r.queue = w.q
 			r.url, r.method = abs, orPOST(n.Method)
 			r.params = func() url.Values {
 				return url.Values{"QueueSid": {w.q.Sid}, "QueueTime": {secs(waited)}, "DequeingCallSid": {dialer.Sid}}
@@ -335,7 +338,7 @@ func (e *Engine) queueConnect(w *queueWaiter, m *member) {
 			// INFERRED: a <Queue url> that fails does not stop the bridge.
 			r.onError = func(int) { e.queueBridgeUp(qb) }
 			qb.url = r
-			e.tracef(caller, KindQueue, "%s hears the <Queue url> %s before the bridge; %s hears ringback", e.name(caller), abs, e.name(dialer))
+			e.notef(caller, KindQueue, facts{room: queueRef(w.q), other: dialer}, "%s hears the <Queue url> %s before the bridge; %s hears ringback", e.name(caller), abs, e.name(dialer))
 			e.runnerFetch(r, abs, r.method, nil)
 			return
 		}
@@ -350,16 +353,24 @@ func (e *Engine) queueBridgeUp(qb *queueBridge) {
 	}
 	qb.bridged = true
 	qb.since = e.now
-	e.tracef(qb.dialer, KindQueue, "%s and %s are bridged (the caller came from queue %s)", e.name(qb.dialer), e.name(qb.caller), qb.q.FriendlyName)
+	e.notef(qb.dialer, KindQueue, facts{room: queueRef(qb.q), other: qb.caller}, "%s and %s are bridged (the caller came from queue %s)", e.name(qb.dialer), e.name(qb.caller), qb.q.FriendlyName)
 	e.touch(qb.dialer)
 	e.touch(qb.caller)
 	if tl := time.Duration(qb.dial.TimeLimit) * time.Second; tl > 0 {
 		qb.limit = e.after(tl, func() {
 			// INFERRED: the bridge ends and both legs go on.
-			e.tracef(qb.dialer, KindQueue, "the <Dial timeLimit> of %s is reached", tl)
+			e.notef(qb.dialer, KindQueue, facts{room: queueRef(qb.q), other: qb.caller, cause: CauseTimeLimit}, "the <Dial timeLimit> of %s is reached", tl)
 			e.endQueueBridge(qb, qb.dialer, leftTimeLimit, "")
 		})
 	}
+}
+
+// otherOf is the leg of a queue bridge that is not c.
+func otherOf(qb *queueBridge, c *Call) *Call {
+	if c == qb.dialer {
+		return qb.caller
+	}
+	return qb.dialer
 }
 
 // endQueueBridge ends a queue bridge because by hung up (st: its final
@@ -384,7 +395,7 @@ func (e *Engine) endQueueBridge(qb *queueBridge, by *Call, how leaveHow, st Stat
 	e.touch(dialer)
 	e.touch(caller)
 	dur := e.now.Sub(qb.since)
-	e.tracef(by, KindQueue, "the queue bridge of %s and %s ends: %s %s", e.name(dialer), e.name(caller), e.name(by), leaveText(inQueueBridge, how))
+	e.notef(by, KindQueue, facts{room: queueRef(qb.q), other: otherOf(qb, by), cause: leaveCauses[how]}, "the queue bridge of %s and %s ends: %s %s", e.name(dialer), e.name(caller), e.name(by), leaveText(inQueueBridge, how))
 
 	// The dequeued caller's <Enqueue>.
 	result := "bridged"
@@ -409,7 +420,7 @@ func (e *Engine) endQueueBridge(qb *queueBridge, by *Call, how leaveHow, st Stat
 		}
 		e.actionCallback(caller, m.prog, m.enq.Action, m.enq.Method, params, st, "enqueue action (the caller is gone; the answer is ignored)")
 	default:
-		e.tracef(caller, KindQueue, "%s goes on after its <Enqueue> (QueueResult=%s)", e.name(caller), params.Get("QueueResult"))
+		e.notef(caller, KindQueue, facts{room: queueRef(qb.q), other: dialer, cause: leaveCauses[how]}, "%s goes on after its <Enqueue> (QueueResult=%s)", e.name(caller), params.Get("QueueResult"))
 		e.resumeMain(caller, m.prog, m.enq.Action, m.enq.Method, params, "enqueue action")
 	}
 
@@ -422,11 +433,11 @@ func (e *Engine) endQueueBridge(qb *queueBridge, by *Call, how leaveHow, st Stat
 		// INFERRED, as for a Dial parent (§1.3 b): the action is not
 		// requested; the dequeued caller is not hung up because it is not a
 		// child leg of the dialer.
-		e.tracef(dialer, KindDial, "%s's <Dial><Queue> ends because it was redirected by REST; its action URL is not requested", e.name(dialer))
+		e.notef(dialer, KindDial, facts{room: queueRef(qb.q), other: caller, cause: CauseRedirectedByREST}, "%s's <Dial><Queue> ends because it was redirected by REST; its action URL is not requested", e.name(dialer))
 	case by == dialer && how == leftHungUp:
 		e.actionCallback(dialer, qb.dprog, qb.dial.Action, qb.dial.Method, dparams, st, "dial action (the caller is gone; the answer is ignored)")
 	default:
-		e.tracef(dialer, KindDial, "%s's <Dial><Queue> ends: DialCallStatus=completed", e.name(dialer))
+		e.notef(dialer, KindDial, facts{room: queueRef(qb.q), other: caller, cause: leaveCauses[how]}, "%s's <Dial><Queue> ends: DialCallStatus=completed", e.name(dialer))
 		e.resumeMain(dialer, qb.dprog, qb.dial.Action, qb.dial.Method, dparams, "dial action")
 	}
 }

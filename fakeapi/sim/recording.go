@@ -209,7 +209,16 @@ func (e *Engine) recName(r *Recording) string {
 }
 
 func (e *Engine) traceRec(r *Recording, format string, args ...any) {
-	e.traceText(r.call, KindRecording, 0, e.recName(r)+" "+fmt.Sprintf(format, args...))
+	e.traceText(r.call, KindRecording, 0, e.recName(r)+" "+fmt.Sprintf(format, args...), recFacts(r))
+}
+
+// recFacts are the typed fields of a recording's entries: the conference
+// it records, if it records one.
+func recFacts(r *Recording) facts {
+	if r.conf != nil {
+		return facts{room: confRef(r.conf)}
+	}
+	return facts{}
 }
 
 // pauseRecording pauses an active recording; a paused one stays as it is
@@ -271,7 +280,7 @@ func (e *Engine) completeRecording(r *Recording) {
 	r.DateUpdated = e.now
 	if r.Duration == 0 {
 		r.Status, r.ErrorCode = RecordingAbsent, 16101
-		e.traceCode(r.call, KindRecording, 16101, "%s is absent: nothing was recorded", e.recName(r))
+		e.traceText(r.call, KindRecording, 16101, e.recName(r)+" is absent: nothing was recorded", recFacts(r))
 		e.recordingCallback(r, "absent")
 		return
 	}

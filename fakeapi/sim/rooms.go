@@ -112,6 +112,21 @@ func (e *Engine) roomHearing(c *Call) (Hearing, bool) {
 	return Hearing{}, false
 }
 
+// roomRef names the room c is in, for the trace; nil when it is in none.
+func roomRef(c *Call) *RoomRef {
+	switch {
+	case c.part != nil:
+		return confRef(c.part.conf)
+	case c.member != nil:
+		return queueRef(c.member.q)
+	case c.qwait != nil:
+		return queueRef(c.qwait.q)
+	case c.qbridge != nil:
+		return queueRef(c.qbridge.q)
+	}
+	return nil
+}
+
 // roomKey handles a key pressed by a party in a room: a <Gather> in a
 // queue's waitUrl, or * with hangupOnStar.
 func (e *Engine) roomKey(c *Call, key string) {

@@ -39,8 +39,11 @@ const (
 // leg's interpreter; what it plays is its hearing, which the
 // conference or queue the leg is in decides whether the party hears.
 type mediaRunner struct {
-	kind    runnerKind
-	call    *Call  // the leg it plays to; nil for a conference-wide announcement
+	kind runnerKind
+	call *Call // the leg it plays to; nil for a conference-wide announcement
+	// conf or queue is the room it plays in, for the trace.
+	conf    *Conference
+	queue   *Queue
 	what    string // for traces: "hold music", "wait music", ...
 	source  string // Hearing.Source of what it plays; "" means the verb's ("say", "play")
 	purpose string // Effect.Purpose of its fetches
@@ -214,7 +217,7 @@ func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
 	case *twiml.Hangup:
 		if r.kind == runEnqueueWait && c != nil {
 			e.tracef(c, KindVerb, "%s: <Hangup> takes the caller out of the queue and ends the call", r.label(e))
-			e.endCall(c, StatusCompleted, "<Hangup> in the queue's waitUrl")
+			e.endCall(c, StatusCompleted, CauseTwiMLHangup, "<Hangup> in the queue's waitUrl")
 			return false
 		}
 	case *twiml.Leave:
@@ -250,6 +253,17 @@ func (r *mediaRunner) label(e *Engine) string {
 	return e.name(r.call) + " " + r.what
 }
 
+// roomRef names the room r plays in, for the trace; nil if none.
+func (r *mediaRunner) roomRef() *RoomRef {
+	switch {
+	case r.conf != nil:
+		return confRef(r.conf)
+	case r.queue != nil:
+		return queueRef(r.queue)
+	}
+	return nil
+}
+
 // runnerExhausted applies the rule of r's kind for a document that ran out.
 func (e *Engine) runnerExhausted(r *mediaRunner) {
 	r.prog = nil
@@ -257,7 +271,7 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 	case runConfWait, runHold:
 		// Twilio plays silence when wait or hold TwiML runs out
 		// (https://www.twilio.com/docs/voice/twiml/conference; for HoldUrl INFERRED).
-		e.tracef(r.call, KindConf, "%s ran out of verbs: silence follows (Twilio does not loop it)", r.label(e))
+		e.notef(r.call, KindConf, facts{room: r.roomRef()}, "%s ran out of verbs: silence follows (Twilio does not loop it)", r.label(e))
 		r.hearing = silence(r.what + " ended")
 		r.touch()
 	case runAnnounce, runQueueURL:
@@ -266,7 +280,7 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 			r.onDone()
 		}
 	case runEnqueueWait:
-		e.tracef(r.call, KindQueue, "%s ran out of verbs: Twilio requests the waitUrl again", r.label(e))
+		e.notef(r.call, KindQueue, facts{room: r.roomRef()}, "%s ran out of verbs: Twilio requests the waitUrl again", r.label(e))
 		e.runnerFetch(r, r.url, r.method, nil)
 	}
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +98,8 @@ func init() {
 		"recordings": (*script).cmdRecordings,
 		"recording":  (*script).cmdRecording,
 	}
+	// TwiML Apps, Voice SDK devices, user-defined messages.
+	maps.Copy(scriptCmds, sdkScriptCmds)
 }
 
 // exec runs the command of td.
@@ -334,7 +337,7 @@ func (s *script) cmdApp(td *datadriven.TestData) string {
 	case s.given(td, "content-type"):
 		s.canned[u] = Result{StatusCode: 200, ContentType: s.req(td, "content-type"), Body: []byte(td.Input)}
 	default:
-		s.w.app.twiml(u, td.Input)
+		s.w.app.twiml(u, s.expandApps(td, td.Input))
 	}
 	return ""
 }
@@ -422,6 +425,8 @@ func (s *script) cmdHangup(td *datadriven.TestData) string {
 func (s *script) cmdParticipant(td *datadriven.TestData) string {
 	p := ParticipantParams{
 		From: s.req(td, "from"), To: s.req(td, "to"),
+		CallerID:                       s.opt(td, "caller-id", ""),
+		CallerDisplayName:              s.opt(td, "caller-name", ""),
 		Label:                          s.opt(td, "label", ""),
 		Muted:                          s.has(td, "muted"),
 		Beep:                           s.opt(td, "beep", ""),

@@ -42,6 +42,26 @@ type Entry struct {
 	Kind EntryKind
 	Code int // Twilio error or warning code, if any
 	Text string
+
+	// The typed fields say what Text says, for programs; each is set only
+	// on the entries it concerns (tracefacts.go).
+
+	// Other is the counterpart leg, where there is one: the child a <Dial>
+	// dials or bridges with, the leg that takes a caller from a queue, …
+	Other string
+	// Room is the conference or queue the entry is about. Entries may
+	// share one: never modify it.
+	Room *RoomRef
+	// Hearing is what the party now hears, on KindHears entries.
+	Hearing *Hearing
+	// Cause says why a status changed, a leg left a room, or a <Dial> or a
+	// conference ended.
+	Cause Cause
+	// Webhook is the request to the app and its answer, on the
+	// KindWebhook entry of each request.
+	Webhook *WebhookRef
+	// REST is the REST request the entry is the effect of.
+	REST *RESTRef
 }
 
 // Trace returns every entry so far, in order.
@@ -87,19 +107,22 @@ func (e *Engine) tracef(c *Call, kind EntryKind, format string, args ...any) {
 }
 
 func (e *Engine) traceCode(c *Call, kind EntryKind, code int, format string, args ...any) {
-	e.traceText(c, kind, code, fmt.Sprintf(format, args...))
+	e.traceText(c, kind, code, fmt.Sprintf(format, args...), facts{})
 }
 
 // traceText adds an entry whose text is already rendered. The most frequent
 // entries (what a party hears, status changes, webhooks) build their text
-// by concatenation, which costs a fraction of fmt.Sprintf.
-func (e *Engine) traceText(c *Call, kind EntryKind, code int, text string) {
+// by concatenation, which costs a fraction of fmt.Sprintf. f are its
+// typed fields.
+func (e *Engine) traceText(c *Call, kind EntryKind, code int, text string, f facts) {
 	e.seq++
 	sid := ""
 	if c != nil {
 		sid = c.Sid
 	}
-	e.trace.add(Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text})
+	en := Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text}
+	f.fill(&en)
+	e.trace.add(en)
 	if l := e.cfg.Logger; l != nil && l.Enabled(context.Background(), slog.LevelDebug) {
 		l.Debug(text, "call", sid, "kind", string(kind), "at", Offset(e.now.Sub(e.start)))
 	}

@@ -440,6 +440,7 @@ func (p *parser) dial(k child) *Dial {
 		HangupOnStar:   p.boolean(k, "hangupOnStar", false),
 		CallerID:       p.str(k, "callerId"),
 		AnswerOnBridge: p.boolean(k, "answerOnBridge", false),
+		Sequential:     p.boolean(k, "sequential", false),
 		Record: p.optOneOf(k, "record", "do-not-record", "do-not-record", "record-from-answer", "record-from-ringing",
 			"record-from-answer-dual", "record-from-ringing-dual"),
 		RingTone:       p.str(k, "ringTone"),
@@ -482,6 +483,8 @@ func (p *parser) noun(c child) Noun {
 		return p.conference(c)
 	case "Queue":
 		return p.queue(c)
+	case "Application":
+		return p.application(c)
 	}
 	p.skip(c, "Dial")
 	return nil
@@ -509,6 +512,10 @@ func (p *parser) client(k child) *Client {
 	}
 	haveIdentity := false
 	text := p.content(k, true, func(id child) {
+		if id.name == "Parameter" {
+			c.Params = p.parameter(id, c.Params)
+			return
+		}
 		if id.name != "Identity" {
 			p.skip(id, "Client")
 			return

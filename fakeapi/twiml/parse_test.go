@@ -249,7 +249,7 @@ func TestParse(t *testing.T) {
 				`referUrl="/refer" referMethod="GET" callReason="test" sequential="true">+15552220000</Dial>`),
 			want: []Verb{&Dial{
 				Node: at("/Response/Dial[1]"), Action: "/after", Method: "GET", Timeout: 10, TimeLimit: 600,
-				HangupOnStar: true, CallerID: "+15550001111", AnswerOnBridge: true, Record: "record-from-answer", RingTone: "uk",
+				HangupOnStar: true, CallerID: "+15550001111", AnswerOnBridge: true, Sequential: true, Record: "record-from-answer", RingTone: "uk",
 				RecordingStatusCallback: "/rec", RecordingStatusCallbackMethod: "GET", RecordingStatusCallbackEvent: []string{"completed"},
 				RecordingTrack: "both", Trim: "trim-silence",
 				Nouns: []Noun{number("/Response/Dial[1]/text()", "+15552220000")},
@@ -277,13 +277,47 @@ func TestParse(t *testing.T) {
 					Node: at("/Response/Dial[1]/Client[1]"), Identity: "alice", URL: "/w", Method: "GET",
 					StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST", StatusCallbackEvent: []string{"answered"}},
 				},
-				&Client{Node: at("/Response/Dial[1]/Client[2]"), Identity: "bob", Method: "POST", StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST"}},
+				&Client{
+					Node: at("/Response/Dial[1]/Client[2]"), Identity: "bob", Method: "POST", StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST"},
+					Params: []Parameter{{Name: "k", Value: "v"}},
+				},
 				&Sip{
 					Node: at("/Response/Dial[1]/Sip[1]"), URI: "sip:carol@example.com", Method: "POST",
 					StatusCallbacks: StatusCallbacks{StatusCallback: "/s", StatusCallbackMethod: "POST"},
 				},
 			)},
-			warns: []Warning{warn("/Response/Dial[1]/Client[2]/Parameter[1]", "<Parameter> is not modelled by holdlab")},
+		},
+		{
+			name: "Application with ApplicationSid and Parameters, Application with text",
+			in: resp(`<Dial><Application copyParentTo="true" customerId="cust-1" url="/w" statusCallbackEvent="answered">` +
+				`<ApplicationSid> AP0123 </ApplicationSid><Parameter name="ticket" value="42"/><Parameter value="no name"/>` +
+				`<Parameter name="lang" value="fr"/></Application><Application>AP4567</Application></Dial>`),
+			want: []Verb{dial("/Response/Dial[1]",
+				&Application{
+					Node: at("/Response/Dial[1]/Application[1]"), ApplicationSid: "AP0123", URL: "/w", Method: "POST",
+					CopyParentTo: true, CustomerID: "cust-1",
+					StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST", StatusCallbackEvent: []string{"answered"}},
+					Params:          []Parameter{{Name: "ticket", Value: "42"}, {Name: "lang", Value: "fr"}},
+				},
+				&Application{
+					Node: at("/Response/Dial[1]/Application[2]"), ApplicationSid: "AP4567", Method: "POST",
+					StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST"},
+				},
+			)},
+			warns: []Warning{warn("/Response/Dial[1]/Application[1]/Parameter[2]", "<Parameter> without a name")},
+		},
+		{
+			name: "Application without a SID, with a second ApplicationSid and a stray child",
+			in:   resp(`<Dial><Application></Application><Application><ApplicationSid>AP1</ApplicationSid><ApplicationSid>AP2</ApplicationSid><Say>x</Say></Application></Dial>`),
+			want: []Verb{dial("/Response/Dial[1]",
+				&Application{Node: at("/Response/Dial[1]/Application[1]"), Method: "POST", StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST"}},
+				&Application{Node: at("/Response/Dial[1]/Application[2]"), ApplicationSid: "AP1", Method: "POST", StatusCallbacks: StatusCallbacks{StatusCallbackMethod: "POST"}},
+			)},
+			warns: []Warning{
+				warn("/Response/Dial[1]/Application[1]", "<Application> names no TwiML App"),
+				warn("/Response/Dial[1]/Application[2]/ApplicationSid[2]", "more than one <ApplicationSid>"),
+				warn("/Response/Dial[1]/Application[2]/Say[1]", "<Say> is not allowed inside <Application>"),
+			},
 		},
 		{
 			name: "Conference defaults",
@@ -440,20 +474,20 @@ func TestParse(t *testing.T) {
 		},
 		{
 			name: "verbs and unknown nouns inside Dial",
-			in:   resp(`<Dial><Say>x</Say><Phone>1</Phone><number>2</number><Application>AP1</Application><Number>3</Number></Dial>`),
+			in:   resp(`<Dial><Say>x</Say><Phone>1</Phone><number>2</number><WhatsApp>AP1</WhatsApp><Number>3</Number></Dial>`),
 			want: []Verb{dial("/Response/Dial[1]", number("/Response/Dial[1]/Number[1]", "3"))},
 			warns: []Warning{
 				warn("/Response/Dial[1]/Say[1]", "<Say> is not allowed inside <Dial>"),
 				warn("/Response/Dial[1]/Phone[1]", "unknown noun <Phone>"),
 				warn("/Response/Dial[1]/number[1]", "unknown noun <number> (names are case-sensitive: did you mean <Number>?)"),
-				warn("/Response/Dial[1]/Application[1]", "<Application> is not modelled by holdlab"),
+				warn("/Response/Dial[1]/WhatsApp[1]", "<WhatsApp> is not modelled by holdlab"),
 			},
 		},
 		{
 			name:  "unmodelled noun alone: Dial text is still ignored",
-			in:    resp(`<Dial>+1555<Application>AP1</Application></Dial>`),
+			in:    resp(`<Dial>+1555<WhatsApp>x</WhatsApp></Dial>`),
 			want:  []Verb{dial("/Response/Dial[1]")},
-			warns: []Warning{warn("/Response/Dial[1]/Application[1]", "<Application> is not modelled by holdlab")},
+			warns: []Warning{warn("/Response/Dial[1]/WhatsApp[1]", "<WhatsApp> is not modelled by holdlab")},
 		},
 		{
 			name: "elements inside leaf verbs and nouns",

@@ -17,7 +17,7 @@ func newSet(names ...string) set {
 var modelledVerbs = newSet("Say", "Play", "Pause", "Redirect", "Hangup", "Reject", "Leave", "Gather", "Dial", "Enqueue")
 
 // modelledNouns are the <Dial> nouns Parse turns into a Noun.
-var modelledNouns = newSet("Number", "Client", "Sip", "Conference", "Queue")
+var modelledNouns = newSet("Number", "Client", "Sip", "Conference", "Queue", "Application")
 
 // unmodelled are Twilio voice TwiML elements holdlab knows about but does
 // not model. They are skipped with a "not modelled" warning rather than
@@ -26,14 +26,13 @@ var unmodelled = newSet(
 	"Record", "Connect", "Pay", "Prompt", "Refer", "Sms", "Message",
 	"Start", "Stop", "Echo", "Siprec", "Stream", "Transcription",
 	"ConversationRelay", "VirtualAgent", "Autopilot", "Room", "Conversation",
-	"Application", "ApplicationSid", "WhatsApp", "Parameter", "Task",
+	"WhatsApp", "Task",
 )
 
 // unmodelledChildren are, per parent, the unmodelled elements Twilio allows
 // there. Elsewhere (except directly in <Response>) they are "not allowed".
 var unmodelledChildren = map[string]set{
-	"Dial":    newSet("Application", "WhatsApp"),
-	"Client":  newSet("Parameter"),
+	"Dial":    newSet("WhatsApp"),
 	"Enqueue": newSet("Task"),
 }
 
@@ -54,7 +53,7 @@ var ssmlTags = newSet(
 // spelling, to suggest the right case for a misspelled one.
 var knownElements = func() map[string]string {
 	m := make(map[string]string)
-	for _, s := range []set{modelledVerbs, modelledNouns, unmodelled, newSet("Response", "Identity")} {
+	for _, s := range []set{modelledVerbs, modelledNouns, unmodelled, newSet("Response", "Identity", "ApplicationSid", "Parameter")} {
 		for n := range s {
 			m[strings.ToLower(n)] = n
 		}
@@ -105,10 +104,10 @@ var attrSpecs = map[string]set{
 		"profanityFilter", "speechTimeout", "speechModel", "enhanced", "bargeIn", "debug", "maxSpeechTime",
 	),
 	"Dial": newSet(concat(
-		[]string{"action", "method", "timeout", "timeLimit", "hangupOnStar", "callerId", "answerOnBridge", "record", "ringTone"},
+		[]string{"action", "method", "timeout", "timeLimit", "hangupOnStar", "callerId", "answerOnBridge", "record", "ringTone", "sequential"},
 		recordingAttrs, []string{"recordingTrack", "trim"},
 		// Documented, not modelled.
-		[]string{"referUrl", "referMethod", "callReason", "sequential"},
+		[]string{"referUrl", "referMethod", "callReason"},
 	)...),
 	"Number": newSet(concat(
 		[]string{"url", "method", "sendDigits"}, statusCallbackAttrs,
@@ -117,6 +116,13 @@ var attrSpecs = map[string]set{
 	)...),
 	"Client":   newSet(concat([]string{"url", "method"}, statusCallbackAttrs)...),
 	"Identity": newSet(),
+	"Application": newSet(concat(
+		[]string{"url", "method", "copyParentTo"}, statusCallbackAttrs,
+		// Documented, not modelled.
+		[]string{"customerId"},
+	)...),
+	"ApplicationSid": newSet(),
+	"Parameter":      newSet("name", "value"),
 	"Sip": newSet(concat(
 		[]string{"url", "method"}, statusCallbackAttrs,
 		// Documented, not modelled.

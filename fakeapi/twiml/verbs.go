@@ -9,7 +9,8 @@ type Verb interface {
 	Name() string
 }
 
-// Noun is something a <Dial> connects to: Number, Client, Sip, Conference or Queue.
+// Noun is something a <Dial> connects to: Number, Client, Sip, Conference,
+// Queue or Application.
 type Noun interface {
 	Path() string
 	Name() string
@@ -111,8 +112,11 @@ type Dial struct {
 	HangupOnStar   bool
 	CallerID       string
 	AnswerOnBridge bool
-	RingTone       string
-	Nouns          []Noun // bare text in <Dial> becomes one *Number
+	// Sequential dials the nouns one after another, each for Timeout,
+	// instead of all at once (default false).
+	Sequential bool
+	RingTone   string
+	Nouns      []Noun // bare text in <Dial> becomes one *Number
 	// Record is do-not-record (or ""), record-from-answer,
 	// record-from-ringing, record-from-answer-dual or
 	// record-from-ringing-dual; the other recording attributes go with it.
@@ -143,13 +147,15 @@ type Number struct {
 	StatusCallbacks
 }
 
-// Client dials a Twilio Client identity.
+// Client dials a Twilio Client identity: a Voice SDK device. Params are
+// its <Parameter> children, the custom parameters the device receives.
 type Client struct {
 	Node
 	Identity string
 	URL      string
 	Method   string
 	StatusCallbacks
+	Params []Parameter
 }
 
 // Sip dials a SIP URI.

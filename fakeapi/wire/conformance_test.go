@@ -26,6 +26,11 @@ var modelPairs = []struct {
 	{"Recording", &Recording{}, &openapi.ApiV2010Recording{}},
 	{"CallRecording", &CallRecording{}, &openapi.ApiV2010CallRecording{}},
 	{"ConferenceRecording", &ConferenceRecording{}, &openapi.ApiV2010ConferenceRecording{}},
+	{"Key", &Key{}, &openapi.ApiV2010Key{}},
+	{"NewKey", &NewKey{}, &openapi.ApiV2010NewKey{}},
+	{"Application", &Application{}, &openapi.ApiV2010Application{}},
+	{"UserDefinedMessage", &UserDefinedMessage{}, &openapi.ApiV2010UserDefinedMessage{}},
+	{"UserDefinedMessageSubscription", &UserDefinedMessageSubscription{}, &openapi.ApiV2010UserDefinedMessageSubscription{}},
 }
 
 // jsonField is one JSON property of a struct.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -105,9 +104,6 @@ func (n *Normalizer) Normalize(start time.Time, raws []Raw) []Event {
 	return out
 }
 
-// sidPattern matches Twilio SIDs: two capitals and 32 hex digits.
-var sidPattern = regexp.MustCompile(`\b[A-Z]{2}[0-9a-f]{32}\b`)
-
 // value normalises one string.
 func (n *Normalizer) value(s string) string {
 	names := make([]string, 0, len(n.Names))
@@ -129,7 +125,7 @@ func (n *Normalizer) value(s string) string {
 			s = strings.ReplaceAll(s, esc, n.Names[lit])
 		}
 	}
-	return sidPattern.ReplaceAllStringFunc(s, func(sid string) string {
+	return ReplaceSIDs(s, func(sid string) string {
 		if p, ok := n.sids[sid]; ok {
 			return p
 		}

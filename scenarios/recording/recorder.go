@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"sync"
 	"time"
@@ -59,7 +58,16 @@ type Recorder struct {
 	mu     sync.Mutex
 	start  time.Time
 	step   string
+	steps  []StepMark
 	events []*Raw
+}
+
+// StepMark is a step as the recorder saw it begin.
+type StepMark struct {
+	Text string
+	At   time.Time
+	// Mark is the recorder's mark when it began (see SetMark).
+	Mark uint64
 }
 
 // NewRecorder returns a recorder whose clock is now (the fake's virtual
@@ -75,11 +83,27 @@ func (r *Recorder) Start() time.Time {
 	return r.start
 }
 
-// Step notes the step that runs from now on; events are attributed to it.
+// Step notes the step that runs from now on; events are attributed to it,
+// and Steps tells when it began.
 func (r *Recorder) Step(text string) {
+	sm := StepMark{Text: text, At: r.now()}
+	r.mu.Lock()
+	mark := r.mark
+	r.mu.Unlock()
+	if mark != nil {
+		sm.Mark = mark()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.step = text
+	r.steps = append(r.steps, sm)
+}
+
+// Steps returns the steps noted so far, in order, with when each began.
+func (r *Recorder) Steps() []StepMark {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]StepMark(nil), r.steps...)
 }
 
 // SetMark gives every event a mark taken when it begins: the fake's last
@@ -139,15 +163,13 @@ func (r *Recorder) Events() []Raw {
 	return out
 }
 
-var callSid = regexp.MustCompile(`\bCA[0-9a-f]{32}\b`)
-
 // CallSids returns every call SID the story mentions, in order of first
 // mention: the calls whose end status is worth recording.
 func (r *Recorder) CallSids() []string {
 	seen := map[string]bool{}
 	var out []string
 	note := func(s string) {
-		for _, sid := range callSid.FindAllString(s, -1) {
+		for _, sid := range SIDs(s, "CA") {
 			if !seen[sid] {
 				seen[sid] = true
 				out = append(out, sid)

@@ -1,14 +1,9 @@
 package timeline
 
 import (
-	"path"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
 // Hears classifies what a lane's party hears during a segment.
@@ -42,10 +37,10 @@ type MarkerKind string
 
 // Kinds of markers.
 const (
-	MarkREST    MarkerKind = "rest"    // a REST request
-	MarkWebhook MarkerKind = "webhook" // a request to the app
+	MarkREST    MarkerKind = "rest"    // a REST request the app made
+	MarkWebhook MarkerKind = "webhook" // a request Twilio made to the app
 	MarkError   MarkerKind = "error"   // a Twilio error or warning
-	MarkEvent   MarkerKind = "event"   // a conference or queue event
+	MarkEvent   MarkerKind = "event"   // a conference or queue event, or a note
 )
 
 // Timeline is a scenario run to draw. Times are offsets from its start.
@@ -56,11 +51,16 @@ type Timeline struct {
 	Lanes    []Lane
 	// Markers are in the order things happened.
 	Markers []Marker
+	// Steps are the scenario's Gherkin steps, in order (background steps
+	// first), with the instant each began.
+	Steps []Step
+	// Outcome is the scenario run's result, with why.
+	Outcome Outcome
 }
 
 // Lane is one call leg, conference or queue.
 type Lane struct {
-	ID    string // call SID, "conference:<name>", "queue:<name>"
+	ID    string // call SID, conference SID, queue SID
 	Label string
 	Kind  LaneKind
 	// Segments are in time order and do not overlap.
@@ -71,7 +71,7 @@ type Lane struct {
 type Segment struct {
 	From, To time.Duration
 	Hears    Hears
-	Label    string // "hears CA..0002 (agent)"
+	Label    string // "hears agent CA..0002"; its colour and its words say the same
 	Cause    string // why it began
 	// Seq orders things that happen at one instant. FromSim gives twice
 	// the trace's sequence number, leaving odd numbers for markers a
@@ -79,237 +79,74 @@ type Segment struct {
 	Seq uint64
 }
 
-// Marker is a REST request, a webhook or an event.
+// Marker is a REST request, a webhook, an error or an event.
 type Marker struct {
-	At     time.Duration
-	Lane   string // a lane's ID, or "" for the app as a whole
+	At time.Duration
+	// Lane is the row the marker is drawn on: a lane's ID, or "" for the
+	// app's row, where every REST request and webhook goes.
+	Lane string
+	// About is the lane an app-row marker concerns (the call a webhook is
+	// about, the call or room a REST request changed); "" for none.
+	About  string
 	Kind   MarkerKind
 	Label  string // short
 	Detail string // full
 	Seq    uint64
 }
 
-// Leg is a call leg to draw, with a label for people.
-type Leg struct {
-	Sid       string
-	Label     string // "customer", "agent"
-	Intervals []sim.Interval
+// Step is a Gherkin step of the scenario.
+type Step struct {
+	Keyword string // "Given ", "When ", …
+	Text    string
+	Line    int
+	Status  string // "passed", "failed", "skipped", "expected failure", …
+	Error   string // why it failed, was expected to, or was not observable
+	// Began says whether the step ran; At and Seq say when it began, Seq
+	// ordering it among the markers and segments of that instant (odd:
+	// between two trace entries).
+	Began bool
+	At    time.Duration
+	Seq   uint64
 }
 
-// FromSim builds a timeline from the fake's trace and the legs' hearing
-// intervals. isHoldMusic tells the app's hold music apart from other
-// audio, wherever it plays (nil: only Twilio's own hold music counts). Each segment's cause
-// is the trace entry that changed what the party hears; each REST request,
-// webhook, error and warning in the trace becomes a marker on its call's
-// lane; conferences and queues named in the trace get lanes of their own.
-func FromSim(title string, start, end time.Time, entries []sim.Entry, legs []Leg, isHoldMusic func(sim.Hearing) bool) Timeline {
-	t := Timeline{Title: title, Duration: end.Sub(start)}
-	names := map[string]string{}
-	lanes := map[string]int{}
-	for _, l := range legs {
-		names[l.Sid] = legName(l)
-	}
-	for _, l := range legs {
-		lanes[l.Sid] = len(t.Lanes)
-		t.Lanes = append(t.Lanes, Lane{ID: l.Sid, Label: names[l.Sid], Kind: LaneLeg})
-	}
-
-	// Causes: for each hears entry, the entry just before it at the same
-	// instant, preferring one about the same call.
-	type cause struct {
-		text string
-		seq  uint64
-	}
-	causes := map[string][]cause{}
-	var lastAny *sim.Entry
-	lastSame := map[string]*sim.Entry{}
-	for i := range entries {
-		e := &entries[i]
-		if e.Kind != sim.KindHears {
-			lastAny = e
-			if e.Call != "" {
-				lastSame[e.Call] = e
-			}
-			continue
-		}
-		c := cause{seq: 2 * e.Seq}
-		if s := lastSame[e.Call]; s != nil && s.At.Equal(e.At) {
-			c.text = s.Text
-		} else if lastAny != nil && lastAny.At.Equal(e.At) {
-			c.text = lastAny.Text
-		}
-		causes[e.Call] = append(causes[e.Call], c)
-	}
-
-	for _, l := range legs {
-		lane := &t.Lanes[lanes[l.Sid]]
-		cs := causes[l.Sid]
-		for i, iv := range l.Intervals {
-			to := iv.End
-			if to.IsZero() || to.After(end) {
-				to = end
-			}
-			seg := Segment{From: iv.Start.Sub(start), To: to.Sub(start), Hears: classify(iv.Hearing, isHoldMusic), Label: describe(iv.Hearing, names)}
-			if i < len(cs) {
-				seg.Cause, seg.Seq = cs[i].text, cs[i].seq
-			}
-			lane.Segments = append(lane.Segments, seg)
-		}
-	}
-
-	// Conference and queue lanes, and the markers.
-	rooms := map[string]int{}
-	for _, e := range entries {
-		at := e.At.Sub(start)
-		switch e.Kind {
-		case sim.KindREST, sim.KindWebhook, sim.KindError, sim.KindWarning:
-			kind := MarkREST
-			switch e.Kind {
-			case sim.KindWebhook:
-				kind = MarkWebhook
-			case sim.KindError, sim.KindWarning:
-				kind = MarkError
-			}
-			lane := ""
-			if _, ok := lanes[e.Call]; ok {
-				lane = e.Call
-			}
-			t.Markers = append(t.Markers, Marker{At: at, Lane: lane, Kind: kind, Label: MarkerLabel(e.Text), Detail: e.Text, Seq: 2 * e.Seq})
-		case sim.KindConf, sim.KindQueue:
-			id, label, kind := roomOf(e)
-			if id == "" {
-				continue
-			}
-			i, ok := rooms[id]
-			if !ok {
-				i = len(t.Lanes)
-				rooms[id] = i
-				t.Lanes = append(t.Lanes, Lane{ID: id, Label: label, Kind: kind,
-					Segments: []Segment{{From: at, To: t.Duration, Hears: HearsRoom, Label: label, Cause: e.Text, Seq: 2 * e.Seq}}})
-			}
-			if strings.Contains(e.Text, " ends") && strings.HasPrefix(id, "conference:") {
-				segs := t.Lanes[i].Segments
-				segs[len(segs)-1].To = at
-			}
-			t.Markers = append(t.Markers, Marker{At: at, Lane: id, Kind: MarkEvent, Label: MarkerLabel(e.Text), Detail: e.Text, Seq: 2 * e.Seq})
-		}
-	}
-	return t
+// Outcome is a scenario run's result.
+type Outcome struct {
+	// Status is "passed", "failed", "expected failure", "unexpected pass"
+	// or "not observable"; "" when unknown.
+	Status string
+	// Reason says why: the failed step and its error, the pitfall an
+	// expected failure shows; "" for a pass.
+	Reason string
 }
 
-var (
-	confName  = regexp.MustCompile(`conference (\S+)`)
-	queueName = regexp.MustCompile(`queue (\S+)`)
-)
+// why is the reason without the status it may begin with ("expected
+// failure: …").
+func (o Outcome) why() string { return strings.TrimPrefix(o.Reason, o.Status+": ") }
 
-// roomOf finds the conference or queue a trace entry is about.
-func roomOf(e sim.Entry) (id, label string, kind LaneKind) {
-	re, prefix, kind := confName, "conference", LaneConference
-	if e.Kind == sim.KindQueue {
-		re, prefix, kind = queueName, "queue", LaneQueue
-	}
-	m := re.FindStringSubmatch(e.Text)
-	if m == nil {
-		return "", "", ""
-	}
-	name := strings.TrimRight(m[1], ".,:;")
-	return prefix + ":" + name, prefix + " " + shortSids(name), kind
-}
-
-var (
-	sidPattern = regexp.MustCompile(`\b[A-Z]{2}[0-9a-f]{32}\b`)
-	urlHost    = regexp.MustCompile(`https?://[^/\s"]+`)
-)
-
-// shortSids writes the SIDs in s the way the trace does: CA..0002.
-func shortSids(s string) string { return sidPattern.ReplaceAllStringFunc(s, wire.Short) }
-
-// MarkerLabel shortens a line for a marker: short SIDs, URLs without
-// their host, at most 48 characters.
-func MarkerLabel(s string) string { return short(urlHost.ReplaceAllString(shortSids(s), ""), 48) }
-
-func legName(l Leg) string {
-	if l.Label == "" {
-		return wire.Short(l.Sid)
-	}
-	return l.Label + " " + wire.Short(l.Sid)
-}
-
-// classify maps a hearing to its colour class.
-func classify(h sim.Hearing, isHoldMusic func(sim.Hearing) bool) Hears {
-	switch h.Kind {
-	case sim.HearParty:
-		return HearsParty
-	case sim.HearMedia:
-		switch {
-		case h.Source == "hold-music" || (isHoldMusic != nil && isHoldMusic(h)):
-			// The app's music is hold music, even where a queue plays it as
-			// its wait music.
-			return HearsHoldMusic
-		case h.Source == "wait-music":
-			return HearsWaitMusic
-		}
-		return HearsMedia
-	case sim.HearSilence:
-		return HearsSilence
-	case sim.HearRingback:
-		return HearsRingback
-	case sim.HearNothing:
-		return HearsNothing
-	}
-	return HearsUnknown
-}
-
-// describe says in words what a party hears, naming the parties it hears.
-func describe(h sim.Hearing, names map[string]string) string {
-	switch h.Kind {
-	case sim.HearMedia:
-		what := h.Media
-		if h.Source != "say" {
-			what = path.Base(what)
-		}
-		return "hears " + strings.ReplaceAll(h.Source, "-", " ") + " " + short(what, 40)
-	case sim.HearParty:
-	default:
-		return "hears " + shortSids(h.String())
-	}
-	var who []string
-	for _, p := range h.Parties {
-		if n, ok := names[p]; ok {
-			who = append(who, n)
-		} else {
-			who = append(who, wire.Short(p))
-		}
-	}
-	return "hears " + strings.Join(who, ", ")
-}
-
-func short(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
-}
-
-// item is a segment start or a marker, for rendering things in the order
-// they happened.
+// item is a segment start, a marker or a step, for rendering things in the
+// order they happened.
 type item struct {
 	at   time.Duration
 	seq  uint64
 	lane int // index into Lanes, -1 for the app
 	seg  *Segment
 	mark *Marker
+	step int // 1-based index into Steps, 0 for none
 }
 
-// items lists segment starts and markers in order of time, then trace
-// sequence.
-func (t Timeline) items() []item {
-	idx := map[string]int{}
+// laneIndex maps lane IDs to their index.
+func (t Timeline) laneIndex() map[string]int {
+	idx := make(map[string]int, len(t.Lanes))
 	for i, l := range t.Lanes {
 		idx[l.ID] = i
 	}
+	return idx
+}
+
+// items lists segment starts, markers and steps that began in order of
+// time, then sequence.
+func (t Timeline) items() []item {
+	idx := t.laneIndex()
 	var out []item
 	for i := range t.Lanes {
 		for j := range t.Lanes[i].Segments {
@@ -325,11 +162,21 @@ func (t Timeline) items() []item {
 		}
 		out = append(out, item{at: m.At, seq: m.Seq, lane: lane, mark: m})
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].at != out[j].at {
-			return out[i].at < out[j].at
+	for i, s := range t.Steps {
+		if s.Began {
+			out = append(out, item{at: s.At, seq: s.Seq, lane: -1, step: i + 1})
 		}
-		return out[i].seq < out[j].seq
+	}
+	// A step comes before what it caused at its instant.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.at != b.at {
+			return a.at < b.at
+		}
+		if a.seq != b.seq {
+			return a.seq < b.seq
+		}
+		return a.step > 0 && b.step == 0
 	})
 	return out
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -41,131 +39,121 @@ func colour(h Hears) string {
 
 var markColour = map[MarkerKind]string{MarkREST: "#1a237e", MarkWebhook: "#6a1b9a", MarkError: "#c62828", MarkEvent: "#37474f"}
 
-// Layout, in pixels.
-const (
-	width    = 1000
-	gutter   = 210 // lane labels
-	padRight = 20
-	laneH    = 34
-	barH     = 20
-	top      = 70 // title and axis
-)
-
-// scale maps offsets to x on a compressed axis: every instant something
-// happens is a breakpoint, and a gap between two breakpoints is as wide as
-// 1 + log2(1 + seconds), so that an hour takes a few times the room of a
-// second, not 3600 times.
-type scale struct {
-	points []time.Duration
-	xs     []float64
-}
-
-func newScale(t Timeline) scale {
-	set := map[time.Duration]bool{0: true, t.Duration: true}
-	for _, l := range t.Lanes {
-		for _, s := range l.Segments {
-			set[s.From], set[s.To] = true, true
-		}
+// statusColour is the colour of a scenario's or a step's outcome.
+func statusColour(status string) string {
+	switch status {
+	case "passed":
+		return "#2e7d32"
+	case "failed", "unexpected pass", "undefined", "pending", "ambiguous":
+		return "#c62828"
+	case "expected failure":
+		return "#e65100"
+	case "not observable":
+		return "#00838f"
 	}
-	for _, m := range t.Markers {
-		set[m.At] = true
-	}
-	var pts []time.Duration
-	for p := range set {
-		if p >= 0 && p <= t.Duration {
-			pts = append(pts, p)
-		}
-	}
-	sort.Slice(pts, func(i, j int) bool { return pts[i] < pts[j] })
-	ws := make([]float64, len(pts))
-	total := 0.0
-	for i := 1; i < len(pts); i++ {
-		total += 1 + math.Log2(1+(pts[i]-pts[i-1]).Seconds())
-		ws[i] = total
-	}
-	plot := float64(width - gutter - padRight)
-	xs := make([]float64, len(pts))
-	for i := range pts {
-		if total > 0 {
-			xs[i] = gutter + ws[i]/total*plot
-		} else {
-			xs[i] = gutter
-		}
-	}
-	return scale{points: pts, xs: xs}
-}
-
-func (s scale) x(d time.Duration) float64 {
-	i := sort.Search(len(s.points), func(i int) bool { return s.points[i] >= d })
-	switch {
-	case i < len(s.points) && s.points[i] == d:
-		return s.xs[i]
-	case i == 0:
-		return gutter
-	case i == len(s.points):
-		return s.xs[len(s.xs)-1]
-	}
-	// Between two breakpoints: linear within the gap.
-	a, b := s.points[i-1], s.points[i]
-	f := float64(d-a) / float64(b-a)
-	return s.xs[i-1] + f*(s.xs[i]-s.xs[i-1])
+	return "#757575"
 }
 
 func esc(s string) string { return html.EscapeString(s) }
 
-// height is the SVG's height: the app row, the lanes and the legend.
-func (t Timeline) height() int {
-	return top + laneH*(len(t.Lanes)+1) + 30 + 18*((len(palette)+2)/3) + 24
-}
-
-// SVG writes the timeline as a standalone SVG document. Colours are
-// presentation attributes, so it renders the same in a browser, an <img>
-// or an editor; every segment and marker has a <title> with its times and
-// cause.
+// SVG writes the timeline as a standalone SVG document, as wide as its
+// content. Colours are presentation attributes, so it renders the same in
+// a browser, an <img> or an editor; every segment, marker and step has a
+// <title> with its full text.
 func SVG(w io.Writer, t Timeline) error {
 	bw := bufio.NewWriter(w)
-	writeSVG(bw, t)
+	writeSVG(bw, t, svgOptions{listSteps: true})
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("timeline: %w", err)
 	}
 	return nil
 }
 
-func writeSVG(w *bufio.Writer, t Timeline) {
-	sc := newScale(t)
-	h := t.height()
-	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif" font-size="12">`+"\n", width, h, width, h)
+func writeSVG(w *bufio.Writer, t Timeline, opts svgOptions) {
+	l := newLayout(t, opts)
+	fmt.Fprintf(w, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif" font-size="12">`+"\n", l.width, l.height, l.width, l.height)
 	fmt.Fprintf(w, `<title>%s</title>`+"\n", esc(t.Title))
-	fmt.Fprintf(w, `<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", width, h)
-	fmt.Fprintf(w, `<text x="10" y="20" font-size="15" font-weight="bold">%s</text>`+"\n", esc(t.Title))
+	fmt.Fprintf(w, `<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", l.width, l.height)
+	y := 8
+	for _, line := range l.title {
+		y += 20
+		fmt.Fprintf(w, `<text x="%d" y="%d" font-size="15" font-weight="bold">%s</text>`+"\n", padLeft, y-4, esc(line))
+	}
 	if t.Subtitle != "" {
-		fmt.Fprintf(w, `<text x="10" y="38" fill="#555555">%s</text>`+"\n", esc(t.Subtitle))
+		y += lineH
+		fmt.Fprintf(w, `<text x="%d" y="%d" fill="#555555">%s</text>`+"\n", padLeft, y-4, esc(t.Subtitle))
 	}
-
-	// The axis: a tick at every breakpoint, a label where there is room.
-	bottom := top + laneH*(len(t.Lanes)+1)
-	fmt.Fprintf(w, `<g id="axis" stroke="#eeeeee">`+"\n")
-	lastLabel := -1000.0
-	var labels []string
-	for i, p := range sc.points {
-		x := sc.xs[i]
-		fmt.Fprintf(w, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d"/>`+"\n", x, top-6, x, bottom)
-		if x-lastLabel >= 62 {
-			lastLabel = x
-			labels = append(labels, fmt.Sprintf(`<text x="%.1f" y="%d" text-anchor="middle" fill="#757575" font-size="10">%s</text>`, x, top-10, strings.TrimPrefix(sim.Offset(p), "00:")))
+	if len(l.outcome) > 0 {
+		y += 4
+		fmt.Fprintf(w, `<g id="outcome" fill="%s" font-weight="bold">`+"\n", statusColour(t.Outcome.Status))
+		for _, line := range l.outcome {
+			y += lineH
+			fmt.Fprintf(w, `<text x="%d" y="%d">%s</text>`+"\n", padLeft, y-4, esc(line))
 		}
+		fmt.Fprintf(w, "</g>\n")
 	}
-	fmt.Fprintf(w, "</g>\n<g id=\"axis-labels\">\n%s\n</g>\n", strings.Join(labels, "\n"))
+	writeAxis(w, t, l)
+	writeLanes(w, t, l)
+	writeMarkers(w, t, l)
+	writeSteps(w, t, l)
+	writeLegend(w, t, l)
+	fmt.Fprintf(w, "</svg>\n")
+}
 
-	// Rows: the app (markers without a lane), then one per lane.
-	laneY := func(i int) int { return top + laneH*(i+1) }
+// writeAxis draws a tick at every breakpoint and a label where there is
+// room; the last tick always has its label.
+func writeAxis(w *bufio.Writer, t Timeline, l layout) {
+	sc := l.sc
+	fmt.Fprintf(w, `<g id="axis" stroke="#eeeeee">`+"\n")
+	for _, x := range sc.xs {
+		fmt.Fprintf(w, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d"/>`+"\n", x, l.axisY+4, x, l.bottom)
+	}
+	fmt.Fprintf(w, "</g>\n")
+	var labelled []int
+	for i, x := range sc.xs {
+		if len(labelled) > 0 && x-sc.xs[labelled[len(labelled)-1]] < labelGap {
+			if i != len(sc.xs)-1 {
+				continue
+			}
+			labelled = labelled[:len(labelled)-1] // the last tick wins
+		}
+		labelled = append(labelled, i)
+	}
+	fmt.Fprintf(w, `<g id="axis-labels" fill="#757575" font-size="10" text-anchor="middle">`+"\n")
+	for _, i := range labelled {
+		fmt.Fprintf(w, `<text x="%.1f" y="%d">%s</text>`+"\n", sc.xs[i], l.axisY, strings.TrimPrefix(sim.Offset(sc.points[i]), "00:"))
+	}
+	fmt.Fprintf(w, "</g>\n")
+}
+
+// writeLabel writes a lane's label in the gutter, on up to two lines, with
+// its full text as a tooltip.
+func writeLabel(w *bufio.Writer, l layout, y int, label string) {
+	lines := wrap(label, l.gutterChars, 2)
+	base := y + barH/2 + 4 - (len(lines)-1)*7
+	fmt.Fprintf(w, `<text x="%d" y="%d" fill="#333333"><title>%s</title>`, padLeft, base, esc(label))
+	for i, line := range lines {
+		if i == 0 {
+			fmt.Fprintf(w, `<tspan>%s</tspan>`, esc(line))
+			continue
+		}
+		fmt.Fprintf(w, `<tspan x="%d" dy="14">%s</tspan>`, padLeft, esc(line))
+	}
+	fmt.Fprintf(w, "</text>\n")
+}
+
+func writeLanes(w *bufio.Writer, t Timeline, l layout) {
+	sc := l.sc
 	fmt.Fprintf(w, `<g id="lanes">`+"\n")
-	fmt.Fprintf(w, `<text x="10" y="%d" fill="#333333">app (REST, webhooks)</text>`+"\n", top+barH/2+4)
-	for i, l := range t.Lanes {
-		y := laneY(i)
-		fmt.Fprintf(w, `<g class="lane lane-%s" data-id="%s">`+"\n", l.Kind, esc(l.ID))
-		fmt.Fprintf(w, `<text x="10" y="%d" fill="#333333">%s</text>`+"\n", y+barH/2+4, esc(short(l.Label, 30)))
-		for _, s := range l.Segments {
+	fmt.Fprintf(w, `<g class="lane lane-app">`+"\n")
+	fmt.Fprintf(w, `<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="#f5f5f5"/>`+"\n", l.gutter, l.appY, sc.end()-l.gutter, barH)
+	writeLabel(w, l, l.appY, "app (REST, webhooks)")
+	fmt.Fprintf(w, "</g>\n")
+	for i, ln := range t.Lanes {
+		y := l.laneY(i)
+		fmt.Fprintf(w, `<g class="lane lane-%s" data-id="%s">`+"\n", ln.Kind, esc(ln.ID))
+		writeLabel(w, l, y, ln.Label)
+		for _, s := range ln.Segments {
 			x1, x2 := sc.x(s.From), sc.x(s.To)
 			if x2-x1 < 1 {
 				x2 = x1 + 1
@@ -175,71 +163,180 @@ func writeSVG(w *bufio.Writer, t Timeline) {
 				stroke = ` stroke="#bdbdbd"`
 			}
 			fmt.Fprintf(w, `<rect class="seg hears-%s" x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"%s><title>%s</title></rect>`+"\n",
-				s.Hears, x1, y, x2-x1, barH, colour(s.Hears), stroke, esc(segmentTitle(l, s)))
-			if x2-x1 > 80 && s.Hears != HearsRoom {
-				fmt.Fprintf(w, `<text x="%.1f" y="%d" font-size="10" fill="%s" pointer-events="none">%s</text>`+"\n", x1+4, y+barH/2+4, textColour(s.Hears), esc(short(s.Label, int((x2-x1-8)/6))))
+				s.Hears, x1, y, x2-x1, barH, colour(s.Hears), stroke, esc(segmentTitle(ln, s)))
+			text := strings.TrimPrefix(s.Label, "hears ")
+			if s.Hears == HearsRoom {
+				continue
 			}
+			n := int((x2 - x1 - 8) / charW10)
+			if n < 6 {
+				continue
+			}
+			lines := wrap(text, n, 2)
+			base := y + barH/2 + 4
+			if len(lines) == 2 {
+				base = y + 11
+			}
+			fmt.Fprintf(w, `<text x="%.1f" y="%d" font-size="10" fill="%s" pointer-events="none">`, x1+4, base, textColour(s.Hears))
+			for j, line := range lines {
+				if j == 0 {
+					fmt.Fprintf(w, `<tspan>%s</tspan>`, esc(line))
+					continue
+				}
+				fmt.Fprintf(w, `<tspan x="%.1f" dy="11">%s</tspan>`, x1+4, esc(line))
+			}
+			fmt.Fprintf(w, "</text>\n")
 		}
 		fmt.Fprintf(w, "</g>\n")
 	}
 	fmt.Fprintf(w, "</g>\n")
+}
 
-	// Markers: REST requests as triangles above the bar, webhooks as dots
-	// below it, errors and events as diamonds; several at one instant on
-	// one row fan out to the right.
-	idx := map[string]int{}
-	for i, l := range t.Lanes {
-		idx[l.ID] = i
-	}
+// writeMarkers draws REST requests (triangles at the top of the app's
+// row) and webhooks (dots at its bottom), each with a dashed line to the
+// lane it is about; errors and events as diamonds on their lanes. Several
+// on one row at one instant fan out to the right.
+func writeMarkers(w *bufio.Writer, t Timeline, l layout) {
+	idx := t.laneIndex()
 	type slot struct {
-		row int
-		at  time.Duration
+		row  int
+		kind MarkerKind
+		at   time.Duration
 	}
 	used := map[slot]int{}
-	fmt.Fprintf(w, `<g id="markers">`+"\n")
-	for _, m := range t.Markers {
-		row := -1
-		if i, ok := idx[m.Lane]; ok && m.Lane != "" {
-			row = i
+	type placed struct {
+		m    *Marker
+		x    float64
+		row  int
+		goes int // the lane it is about, -1 none
+	}
+	var all []placed
+	for i := range t.Markers {
+		m := &t.Markers[i]
+		row, goes := -1, -1
+		if j, ok := idx[m.Lane]; ok && m.Lane != "" {
+			row = j
 		}
-		y := top
+		if j, ok := idx[m.About]; ok && m.About != "" && row < 0 {
+			goes = j
+		}
+		k := slot{row, m.Kind, m.At}
 		if row >= 0 {
-			y = laneY(row)
+			k.kind = ""
 		}
-		k := slot{row, m.At}
-		x := sc.x(m.At) + float64(used[k]*7)
+		x := l.sc.x(m.At) + float64(used[k]*8)
 		used[k]++
-		title := fmt.Sprintf("%s  %s: %s", sim.Offset(m.At), m.Kind, m.Detail)
-		c := markColour[m.Kind]
-		switch m.Kind {
-		case MarkREST:
-			fmt.Fprintf(w, `<path class="mark mark-rest" d="M%.1f %d l-5 -7 h10 z" fill="%s"><title>%s</title></path>`+"\n", x, y, c, esc(title))
-		case MarkWebhook:
-			fmt.Fprintf(w, `<circle class="mark mark-webhook" cx="%.1f" cy="%d" r="4" fill="%s"><title>%s</title></circle>`+"\n", x, y+barH+4, c, esc(title))
-		default:
-			fmt.Fprintf(w, `<path class="mark mark-%s" d="M%.1f %d l5 5 l-5 5 l-5 -5 z" fill="%s"><title>%s</title></path>`+"\n", m.Kind, x, y+barH/2-5, c, esc(title))
+		all = append(all, placed{m, x, row, goes})
+	}
+	fmt.Fprintf(w, `<g id="links" stroke-width="1" stroke-dasharray="2 3" opacity="0.45">`+"\n")
+	for _, p := range all {
+		if p.goes >= 0 {
+			fmt.Fprintf(w, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="%s"/>`+"\n", p.x, l.appY+barH, p.x, l.laneY(p.goes), markColour[p.m.Kind])
 		}
 	}
 	fmt.Fprintf(w, "</g>\n")
-
-	// The legend.
-	ly := bottom + 24
-	fmt.Fprintf(w, `<g id="legend">`+"\n")
-	entries := len(palette) + 2
-	for i := 0; i < entries; i++ {
-		x := 10 + (i%3)*320
-		y := ly + (i/3)*18
+	fmt.Fprintf(w, `<g id="markers">`+"\n")
+	for _, p := range all {
+		m := p.m
+		title := fmt.Sprintf("%s  %s: %s", sim.Offset(m.At), m.Kind, m.Detail)
+		if p.goes >= 0 {
+			title += "\nabout: " + t.Lanes[p.goes].Label
+		}
+		c := markColour[m.Kind]
+		y := l.appY
+		if p.row >= 0 {
+			y = l.laneY(p.row)
+		}
 		switch {
-		case i < len(palette):
-			p := palette[i]
-			fmt.Fprintf(w, `<rect x="%d" y="%d" width="14" height="10" fill="%s" stroke="#bdbdbd"/><text x="%d" y="%d">%s</text>`+"\n", x, y-9, p.colour, x+20, y, esc(p.name))
-		case i == len(palette):
-			fmt.Fprintf(w, `<path d="M%d %d l-5 -7 h10 z" fill="%s"/><text x="%d" y="%d">REST request (above a lane)</text>`+"\n", x+7, y, markColour[MarkREST], x+20, y)
+		case p.row < 0 && m.Kind == MarkREST:
+			fmt.Fprintf(w, `<path class="mark mark-rest" d="M%.1f %d l-5 -8 h10 z" fill="%s"><title>%s</title></path>`+"\n", p.x, y+10, c, esc(title))
+		case p.row < 0 && m.Kind == MarkWebhook:
+			fmt.Fprintf(w, `<circle class="mark mark-webhook" cx="%.1f" cy="%d" r="4" fill="%s"><title>%s</title></circle>`+"\n", p.x, y+barH-6, c, esc(title))
 		default:
-			fmt.Fprintf(w, `<circle cx="%d" cy="%d" r="4" fill="%s"/><text x="%d" y="%d">webhook (below a lane)</text>`+"\n", x+7, y-4, markColour[MarkWebhook], x+20, y)
+			fmt.Fprintf(w, `<path class="mark mark-%s" d="M%.1f %d l5 5 l-5 5 l-5 -5 z" fill="%s" stroke="#ffffff" stroke-width="0.5"><title>%s</title></path>`+"\n", m.Kind, p.x, y+barH/2-5, c, esc(title))
 		}
 	}
-	fmt.Fprintf(w, "</g>\n</svg>\n")
+	fmt.Fprintf(w, "</g>\n")
+}
+
+// writeSteps draws each step that began as a numbered flag above the axis,
+// with a dotted line down through the lanes.
+func writeSteps(w *bufio.Writer, t Timeline, l layout) {
+	if len(t.Steps) == 0 {
+		return
+	}
+	fmt.Fprintf(w, `<g id="steps" font-size="10" text-anchor="middle">`+"\n")
+	for i, s := range t.Steps {
+		if !s.Began {
+			continue
+		}
+		at, x := l.sc.x(s.At), l.stepX[i]
+		c := statusColour(s.Status)
+		title := fmt.Sprintf("step %d at %s: %s (line %d) %s", i+1, sim.Offset(s.At), strings.TrimSpace(s.Keyword+s.Text), s.Line, s.Status)
+		if s.Error != "" {
+			title += ": " + s.Error
+		}
+		fmt.Fprintf(w, `<g class="step step-%s"><title>%s</title>`, strings.ReplaceAll(s.Status, " ", "-"), esc(title))
+		fmt.Fprintf(w, `<polyline points="%.1f,%d %.1f,%d %.1f,%d" fill="none" stroke="%s" stroke-dasharray="1 3" opacity="0.6"/>`, x, l.stepsY+stepR, at, l.appY, at, l.bottom, c)
+		fmt.Fprintf(w, `<circle cx="%.1f" cy="%d" r="%d" fill="%s"/>`, x, l.stepsY, stepR, c)
+		fmt.Fprintf(w, `<text x="%.1f" y="%d" fill="#ffffff">%d</text></g>`+"\n", x, l.stepsY+4, i+1)
+	}
+	fmt.Fprintf(w, "</g>\n")
+	if l.stepsListY == 0 {
+		return
+	}
+	y := l.stepsListY
+	fmt.Fprintf(w, `<g id="steps-list">`+"\n")
+	fmt.Fprintf(w, `<text x="%d" y="%d" font-weight="bold">Steps</text>`+"\n", padLeft, y+12)
+	y += lineH + 4
+	for i, s := range t.Steps {
+		at := "not run"
+		if s.Began {
+			at = strings.TrimPrefix(sim.Offset(s.At), "00:")
+		}
+		c := statusColour(s.Status)
+		fmt.Fprintf(w, `<text x="%d" y="%d" fill="%s">%d</text><text x="%d" y="%d" fill="#757575">%s</text>`, padLeft, y+12, c, i+1, padLeft+24, y+12, at)
+		sl := l.stepLines[i]
+		for j, line := range sl.text {
+			fmt.Fprintf(w, `<text x="%d" y="%d">%s</text>`, padLeft+140, y+12+j*lineH, esc(line))
+		}
+		for j, line := range sl.err {
+			fmt.Fprintf(w, `<text x="%d" y="%d" fill="%s">%s</text>`, padLeft+140, y+12+(len(sl.text)+j)*lineH, c, esc(line))
+		}
+		fmt.Fprintf(w, "\n")
+		y += lineH * sl.n()
+	}
+	fmt.Fprintf(w, "</g>\n")
+}
+
+func writeLegend(w *bufio.Writer, t Timeline, l layout) {
+	fmt.Fprintf(w, `<g id="legend">`+"\n")
+	colW := (l.width - 2*padLeft) / l.legendCols
+	n := 0
+	pos := func() (int, int) {
+		x, y := padLeft+(n%l.legendCols)*colW, l.legendY+(n/l.legendCols)*18
+		n++
+		return x, y
+	}
+	for _, p := range palette {
+		x, y := pos()
+		fmt.Fprintf(w, `<rect x="%d" y="%d" width="14" height="10" fill="%s" stroke="#bdbdbd"/><text x="%d" y="%d">%s</text>`+"\n", x, y-9, p.colour, x+20, y, esc(p.name))
+	}
+	for _, m := range legendMarks {
+		x, y := pos()
+		switch m.kind {
+		case MarkREST:
+			fmt.Fprintf(w, `<path d="M%d %d l-5 -8 h10 z" fill="%s"/>`, x+7, y, markColour[m.kind])
+		case MarkWebhook:
+			fmt.Fprintf(w, `<circle cx="%d" cy="%d" r="4" fill="%s"/>`, x+7, y-4, markColour[m.kind])
+		case "step":
+			fmt.Fprintf(w, `<circle cx="%d" cy="%d" r="6" fill="%s"/>`, x+7, y-4, statusColour("passed"))
+		default:
+			fmt.Fprintf(w, `<path d="M%d %d l5 5 l-5 5 l-5 -5 z" fill="%s"/>`, x+7, y-9, markColour[m.kind])
+		}
+		fmt.Fprintf(w, `<text x="%d" y="%d">%s</text>`+"\n", x+20, y, esc(m.name))
+	}
+	fmt.Fprintf(w, "</g>\n")
 }
 
 func textColour(h Hears) string {
@@ -257,90 +354,3 @@ func segmentTitle(l Lane, s Segment) string {
 	}
 	return t
 }
-
-// HTML writes a self-contained page: the SVG inline, and a table of
-// everything that happened, in order. It loads nothing from the network.
-func HTML(w io.Writer, t Timeline) error {
-	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n", esc(t.Title))
-	bw.WriteString(`<style>
-body { font-family: Helvetica, Arial, sans-serif; margin: 24px; color: #212121; }
-svg rect.seg:hover, svg .mark:hover { stroke: #000000; stroke-width: 2; }
-table { border-collapse: collapse; font-size: 13px; margin-top: 16px; }
-td, th { border-bottom: 1px solid #eeeeee; padding: 3px 8px; text-align: left; vertical-align: top; }
-td.at { font-family: monospace; white-space: nowrap; }
-.swatch { display: inline-block; width: 12px; height: 10px; border: 1px solid #bdbdbd; margin-right: 4px; }
-</style>
-</head>
-<body>
-`)
-	fmt.Fprintf(bw, "<h1>%s</h1>\n", esc(t.Title))
-	if t.Subtitle != "" {
-		fmt.Fprintf(bw, "<p>%s</p>\n", esc(t.Subtitle))
-	}
-	bw.WriteString("<p>Hover over a segment or a marker for its times and cause. The time axis is compressed: ticks show real offsets.</p>\n")
-	writeSVG(bw, t)
-	bw.WriteString("<table>\n<tr><th>at</th><th>lane</th><th>what</th></tr>\n")
-	for _, it := range t.items() {
-		lane := "app"
-		if it.lane >= 0 {
-			lane = t.Lanes[it.lane].Label
-		}
-		var what string
-		if it.seg != nil {
-			what = fmt.Sprintf(`<span class="swatch" style="background:%s"></span>%s`, colour(it.seg.Hears), esc(it.seg.Label))
-			if it.seg.Cause != "" {
-				what += "<br><small>because: " + esc(it.seg.Cause) + "</small>"
-			}
-		} else {
-			what = esc(string(it.mark.Kind) + ": " + it.mark.Detail)
-		}
-		fmt.Fprintf(bw, "<tr><td class=\"at\">%s</td><td>%s</td><td>%s</td></tr>\n", sim.Offset(it.at), esc(lane), what)
-	}
-	bw.WriteString("</table>\n</body>\n</html>\n")
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("timeline: %w", err)
-	}
-	return nil
-}
-
-// Mermaid writes the timeline as a Mermaid sequence diagram: the app and
-// Twilio, one participant per lane, REST requests and webhooks as
-// messages, and what each party hears as notes over its lane.
-func Mermaid(w io.Writer, t Timeline) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString("sequenceDiagram\n")
-	fmt.Fprintf(bw, "    %%%% %s\n", mermaidText(t.Title))
-	bw.WriteString("    participant App as app\n    participant Twilio\n")
-	for i, l := range t.Lanes {
-		fmt.Fprintf(bw, "    participant L%d as %s\n", i, mermaidText(l.Label))
-	}
-	for _, it := range t.items() {
-		at := strings.TrimPrefix(sim.Offset(it.at), "00:")
-		switch {
-		case it.seg != nil:
-			if it.seg.Hears == HearsRoom {
-				continue // its first event says it began
-			}
-			fmt.Fprintf(bw, "    Note over L%d: %s %s\n", it.lane, at, mermaidText(it.seg.Label))
-		case it.mark.Kind == MarkREST:
-			fmt.Fprintf(bw, "    App->>Twilio: %s %s\n", at, mermaidText(it.mark.Label))
-		case it.mark.Kind == MarkWebhook:
-			fmt.Fprintf(bw, "    Twilio->>App: %s %s\n", at, mermaidText(it.mark.Label))
-		case it.lane >= 0:
-			fmt.Fprintf(bw, "    Note over L%d: %s %s\n", it.lane, at, mermaidText(it.mark.Label))
-		default:
-			fmt.Fprintf(bw, "    Note over Twilio: %s %s\n", at, mermaidText(it.mark.Label))
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("timeline: %w", err)
-	}
-	return nil
-}
-
-// mermaidText keeps a label within what Mermaid's sequence syntax accepts
-// on one line.
-var mermaidText = strings.NewReplacer(
-	"\n", " ", ";", ",", "#", "", "->", "→", "<", "‹", ">", "›", "%", " pct",
-).Replace

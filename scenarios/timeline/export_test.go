@@ -1,0 +1,4 @@
+package timeline
+
+// Golden is golden, for the tests of package timeline_test.
+var Golden = golden
