@@ -160,7 +160,7 @@ var badInputs = []badInput{
 	{"JSON body on the REST API", "POST", calls, `{"To":"+15550002000"}`, "application/json", false, 400, 20001},
 	{"body over 64 KiB", "POST", calls, with(okCall, "Twiml", strings.Repeat("x", 70<<10)), "", false, 413, 20001},
 	{"body over 64 KiB without a Content-Length", "POST", calls, with(okCall, "Twiml", strings.Repeat("x", 70<<10)), "", true, 413, 20001},
-	{"unknown resource", "GET", "/2010-04-01/Accounts/{acct}/Recordings.json", "", "", false, 404, 20404},
+	{"unknown resource", "GET", "/2010-04-01/Accounts/{acct}/Transcriptions.json", "", "", false, 404, 20404},
 	{"unknown path", "GET", "/v1/Calls", "", "", false, 404, 20404},
 	{"wrong HTTP method", "PUT", calls, with(okCall), "", false, 405, 20004},
 	{"wrong HTTP method on a call", "PATCH", "/2010-04-01/Accounts/{acct}/Calls/{call}.json", form("Status", "completed"), "", false, 405, 20004},

@@ -1,9 +1,10 @@
 // Package fakeapi is an in-process fake of Twilio's Voice REST API
 // (2010-04-01: Calls and their UserDefinedMessages, IncomingPhoneNumbers,
 // Conferences and their Participants, Queues and their Members,
-// Applications, Keys) and of the platform behind it:
-// call legs, <Dial> bridges, conferences, queues and signed webhooks to the
-// app, run by the deterministic engine in package sim on a virtual clock.
+// Applications, Keys, Recordings) and of the platform behind it:
+// call legs, <Dial> bridges, conferences, queues, recordings and signed
+// webhooks to the app, run by the deterministic engine in package sim on a
+// virtual clock.
 //
 // One Fake serves two ways. In-process, New gives an http.Handler, an
 // in-memory *http.Client (HTTPClient) and a ready twilio-go client of the
@@ -43,6 +44,7 @@
 //	rest_numbers.go      IncomingPhoneNumbers
 //	rest_conferences.go  Conferences and Participants
 //	rest_queues.go       Queues and Members
+//	rest_recordings.go   Recordings of calls, of conferences, of the account
 //	rest_applications.go Applications (TwiML Apps)
 //	rest_keys.go         Keys (API keys)
 //	rest_messages.go     a call's UserDefinedMessages and their subscriptions
@@ -50,6 +52,7 @@
 //	                     CreateAPIKey, RestClientWithAPIKey
 //	control.go           the control API: its Go methods (PlaceCall, SetPhone,
 //	                     HangUp, Hears, Trace, …) and its HTTP handlers
+//	control_recordings.go  RecordingContents: what a recording holds
 //	control_clients.go   Voice SDK devices on the control API and in Go
 //	                     (RegisterClient, PlaceClientCall, …); a call's messages
 //	faults.go            Fault, InjectFault, Faults, RemoveFault, ClearFaults

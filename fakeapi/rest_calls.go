@@ -71,6 +71,15 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 	if p.TimeLimit, err = seconds(form, "TimeLimit", 1, 24*3600); err != nil {
 		return err
 	}
+	if rec, err := wire.Bool(form, "Record"); err != nil {
+		return err
+	} else if rec != nil && *rec {
+		// Record=true records the call once answered (rest_recordings.go).
+		p.Record = true
+		if p.Recording, err = recordingOptions(form); err != nil {
+			return err
+		}
+	}
 	return doJSON(f, w, http.StatusCreated, func(e *sim.Engine) (*sim.Call, error) {
 		return e.CreateCall(p)
 	}, f.callJSON)

@@ -22,6 +22,16 @@ func routeTable() []route {
 		rest("GET", acct+"/Calls/{file}", (*Fake).fetchCall),
 		rest("POST", acct+"/Calls/{file}", (*Fake).updateCall),
 		rest("DELETE", acct+"/Calls/{file}", (*Fake).deleteCall),
+		// A call's recordings: https://www.twilio.com/docs/voice/api/recording
+		rest("POST", acct+"/Calls/{CallSid}/Recordings.json", (*Fake).createCallRecording),
+		rest("GET", acct+"/Calls/{CallSid}/Recordings.json", (*Fake).listCallRecordings),
+		rest("GET", acct+"/Calls/{CallSid}/Recordings/{file}", (*Fake).fetchCallRecording),
+		rest("POST", acct+"/Calls/{CallSid}/Recordings/{file}", (*Fake).updateCallRecording),
+		rest("DELETE", acct+"/Calls/{CallSid}/Recordings/{file}", (*Fake).deleteCallRecording),
+		// The account's recordings.
+		rest("GET", acct+"/Recordings.json", (*Fake).listRecordings),
+		rest("GET", acct+"/Recordings/{file}", (*Fake).fetchRecording),
+		rest("DELETE", acct+"/Recordings/{file}", (*Fake).deleteRecording),
 		// UserDefinedMessages and their subscriptions:
 		// https://www.twilio.com/docs/voice/api/userdefinedmessage-resource
 		rest("POST", acct+"/Calls/{CallSid}/UserDefinedMessages.json", (*Fake).createUserDefinedMessage),
@@ -48,6 +58,11 @@ func routeTable() []route {
 		rest("GET", acct+"/Conferences/{ConferenceSid}/Participants/{file}", (*Fake).fetchParticipant),
 		rest("POST", acct+"/Conferences/{ConferenceSid}/Participants/{file}", (*Fake).updateParticipant),
 		rest("DELETE", acct+"/Conferences/{ConferenceSid}/Participants/{file}", (*Fake).deleteParticipant),
+		// A conference's recordings (no create: <Conference record> starts them).
+		rest("GET", acct+"/Conferences/{ConferenceSid}/Recordings.json", (*Fake).listConferenceRecordings),
+		rest("GET", acct+"/Conferences/{ConferenceSid}/Recordings/{file}", (*Fake).fetchConferenceRecording),
+		rest("POST", acct+"/Conferences/{ConferenceSid}/Recordings/{file}", (*Fake).updateConferenceRecording),
+		rest("DELETE", acct+"/Conferences/{ConferenceSid}/Recordings/{file}", (*Fake).deleteConferenceRecording),
 
 		// Queues: https://www.twilio.com/docs/voice/api/queue-resource
 		rest("POST", acct+"/Queues.json", (*Fake).createQueue),
@@ -79,6 +94,7 @@ func routeTable() []route {
 		control("POST", ctl+"calls/{sid}/hangup", (*Fake).ctlHangUp),
 		control("POST", ctl+"calls/{sid}/digits", (*Fake).ctlDigits),
 		control("GET", ctl+"calls/{sid}/hears", (*Fake).ctlHears),
+		control("GET", ctl+"recordings/{sid}/contents", (*Fake).ctlRecordingContents),
 		control("GET", ctl+"calls/{sid}/messages", (*Fake).ctlMessages),
 		control("PUT", ctl+"phones/{address}", (*Fake).ctlSetPhone),
 		control("GET", ctl+"phones/{address}", (*Fake).ctlGetPhone),

@@ -27,7 +27,7 @@ func TestSelectionMistakes(t *testing.T) {
 		{"outline's rows listed", Config{Paths: []string{"directions.feature:1"}},
 			[]string{"  8  Scenario Outline: Hold and unhold on an <direction> call", "\n    22  Hold and unhold on an inbound call"}},
 		{"tags match nothing", Config{Tags: "@nothing"},
-			[]string{`no scenario matched the tags "@nothing"`, "65 scenario runs without the tags", "@pitfall-parent-redirect", "@xfail-redirect"}},
+			[]string{`no scenario matched the tags "@nothing"`, "80 scenario runs without the tags", "@pitfall-parent-redirect", "@xfail-redirect"}},
 		{"bad tag expression", Config{Tags: "@@("},
 			[]string{`bad tag expression "@@(": "@@(" is not a tag`, `"," for "or"`}},
 		{"empty tag", Config{Tags: "@a && "},

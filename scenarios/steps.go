@@ -78,12 +78,14 @@ func (w *world) steps() []stepDef {
 	l.add(`^the trace shows error (\d+)$`, "the trace shows error 11200", w.traceShows)
 
 	// Faults on demand (steps_faults.go), the pitfall catalogue
-	// (steps_pitfalls.go), agents on the Voice SDK (steps_browser.go), and the steps that drive an app under test over
-	// HTTP (steps_app.go).
+	// (steps_pitfalls.go), agents on the Voice SDK (steps_browser.go), the
+	// steps that drive an app under test over HTTP (steps_app.go), and
+	// recordings (steps_recordings.go).
 	w.faultSteps(l)
 	w.pitfallSteps(l)
 	w.browserSteps(l)
 	w.appSteps(l)
+	w.recordingSteps(l)
 	return l.defs
 }
 

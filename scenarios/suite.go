@@ -511,4 +511,5 @@ var pitfalls = map[string]string{
 	"duplicate-label-16025":               "a participantLabel already in the conference is error 16025: the call does not join and goes on with the next verb; make labels unique (https://www.twilio.com/docs/voice/twiml/conference)",
 	"signature-behind-proxy":              "behind a proxy, checking X-Twilio-Signature against the app's own URL fails; the app answers 403 and the caller hears the application error; validate against the URL Twilio requested (https://www.twilio.com/docs/usage/webhooks/webhooks-security)",
 	"hold-wrong-participant":              "holding the participant of the wrong leg puts the agent on hold music and leaves the customer in silence; find the participant by the customer's call SID or label (https://www.twilio.com/docs/voice/api/conference-participant-resource)",
+	"recording-hold-music":                "a recording of the held party's call keeps recording while it is on hold, hold music included; pause it with PauseBehavior=skip when the hold starts and resume the same recording afterwards (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource)",
 }

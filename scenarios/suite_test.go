@@ -86,7 +86,7 @@ func TestRunInterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
-	if len(rep.Results) != 3 || total != 65 {
+	if len(rep.Results) != 3 || total != 80 {
 		t.Errorf("%d results of %d, want the 3 that ran before the interruption", len(rep.Results), total)
 	}
 	for _, r := range rep.Results {

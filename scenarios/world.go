@@ -65,6 +65,7 @@ type world struct {
 	inbound   bool
 	lastErr   error               // the last strategy or REST error
 	appResp   *appdriver.Response // the app's last answer to a step's request
+	recSid    string              // the recording the app started (steps_recordings.go)
 	xfailNote string              // set when an expected failure happened
 }
 
@@ -109,6 +110,9 @@ func (w *world) setUp(ctx context.Context, name string, factory Factory, target 
 			SupportNumber: w.cast.Support,
 			Agent:         w.cast.Agent,
 			HoldMusicURL:  b.musicURL(),
+			// A contact centre's requirement: no hold music in its
+			// recordings (features/recording.feature).
+			PauseRecordingOnHold: true,
 		})
 		if err != nil {
 			return fmt.Errorf("strategy %s: %w", name, err)

@@ -18,6 +18,9 @@ import (
 // up, the room ends and the other is hung up too, also during hold.
 type Conference struct {
 	*base
+	// paused are the recordings paused for a hold, by first leg, with
+	// Config.PauseRecordingOnHold (guarded by base.mu).
+	paused map[string]heldRecordings
 }
 
 var _ Strategy = (*Conference)(nil)
@@ -28,7 +31,7 @@ func NewConference(cfg Config) (*Conference, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Conference{base: b}
+	s := &Conference{base: b, paused: map[string]heldRecordings{}}
 	b.handle("/voice", s.inbound)
 	b.handle("/outbound", s.outbound)
 	b.handle("/music", func(url.Values) []twiml.Element { return b.musicTwiML() })
@@ -150,9 +153,23 @@ func (s *Conference) setHold(callSid string, who Party, hold bool) error {
 	if hold {
 		params.HoldUrl = ptr(s.url("/music"))
 		params.HoldMethod = ptr("GET")
+		// The recording stops before the music starts.
+		if err := s.pauseForHold(sess, leg); err != nil {
+			return err
+		}
 	}
 	if _, err := s.cfg.Client.UpdateParticipant(conf, leg, params); err != nil {
+		if hold {
+			// Not held after all: record again (best effort).
+			_ = s.resumeAfterHold(sess)
+		}
 		return callEnded(err, "update participant")
+	}
+	if !hold {
+		// ... and starts again once the music has stopped.
+		if err := s.resumeAfterHold(sess); err != nil {
+			return err
+		}
 	}
 	s.withSession(sess, func() {
 		sess.held = ""
@@ -161,6 +178,29 @@ func (s *Conference) setHold(callSid string, who Party, hold bool) error {
 		}
 	})
 	return nil
+}
+
+// pauseForHold pauses the recordings of the leg about to be held, with
+// Config.PauseRecordingOnHold.
+func (s *Conference) pauseForHold(sess *session, leg string) error {
+	if !s.cfg.PauseRecordingOnHold {
+		return nil
+	}
+	var before heldRecordings
+	s.withSession(sess, func() { before = s.paused[sess.first] })
+	paused, err := s.pauseRecordings(leg, before)
+	s.withSession(sess, func() { s.paused[sess.first] = paused })
+	return err
+}
+
+// resumeAfterHold resumes the recordings pauseForHold paused.
+func (s *Conference) resumeAfterHold(sess *session) error {
+	var paused heldRecordings
+	s.withSession(sess, func() {
+		paused = s.paused[sess.first]
+		delete(s.paused, sess.first)
+	})
+	return s.resumeRecordings(paused)
 }
 
 // conferenceOf finds the live room of a call by its name.

@@ -15,4 +15,9 @@
 //
 // Each strategy serves its own TwiML webhooks (Strategy.Handler), mounted
 // at the public URL it is given (Config.BaseURL).
+//
+// With Config.PauseRecordingOnHold, the conference strategy pauses the
+// recordings of the held party's call during the hold and resumes the same
+// ones after (recordings.go): a recording of a held call otherwise records
+// the hold music.
 package strategies

@@ -67,6 +67,11 @@ type Config struct {
 	HoldMusicURL string
 	// Logger receives the strategy's decisions. Optional.
 	Logger *slog.Logger
+	// PauseRecordingOnHold makes Hold pause the recordings of the held
+	// party's call (PauseBehavior=skip) and Unhold resume the same ones,
+	// so that a recording holds no hold music (recordings.go). The
+	// conference strategy honours it; callleg and redirect do not.
+	PauseRecordingOnHold bool
 }
 
 // Strategy is one way of putting a call on hold and taking it off hold.

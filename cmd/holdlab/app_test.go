@@ -36,6 +36,7 @@ func TestHelperGoApp(t *testing.T) {
 	s, err := strategies.NewConference(strategies.Config{
 		BaseURL: os.Getenv("HOLDLAB_APP_URL"), Client: api, SupportNumber: os.Getenv("HOLDLAB_SUPPORT_NUMBER"),
 		Agent: os.Getenv("HOLDLAB_AGENT_NUMBER"), HoldMusicURL: "https://cdn.example.com/music.mp3",
+		PauseRecordingOnHold: true,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +118,7 @@ func TestRunApp(t *testing.T) {
 	if !strings.HasPrefix(out, "scenario ") || !strings.Contains(strings.SplitN(out, "\n", 2)[0], "goapp") {
 		t.Errorf("the summary has no goapp column:\n%s", out)
 	}
-	for _, want := range []string{"hold.feature", "directions.feature", "12 scenario runs: 12 passed, 0 failed"} {
+	for _, want := range []string{"hold.feature", "directions.feature", "16 scenario runs: 16 passed, 0 failed"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -165,7 +166,7 @@ func TestRunAppOwnFeatures(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = holdlab(t, "run", "--app", app, "--features", feature+":13", "--features", "builtin")
-	if code != exitOK || !strings.Contains(out, "13 scenario runs: 13 passed") || !strings.Contains(out, "unhold with nobody on hold") || strings.Contains(out, "hold through my own request") {
+	if code != exitOK || !strings.Contains(out, "17 scenario runs: 17 passed") || !strings.Contains(out, "unhold with nobody on hold") || strings.Contains(out, "hold through my own request") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }
@@ -264,9 +265,9 @@ func TestRunAppExamples(t *testing.T) {
 		want       []string
 	}{
 		{"node-conference", "node and the example's packages (cd examples/node-conference && npm ci)", nodeReady(examples), exitOK,
-			[]string{"node-conference", "12 scenario runs: 12 passed, 0 failed"}},
+			[]string{"node-conference", "16 scenario runs: 16 passed, 0 failed"}},
 		{"python-conference", "Debian's Python packages (apt-get install python3-twilio python3-flask)", pythonOK, exitOK,
-			[]string{"python-conference", "12 scenario runs: 12 passed, 0 failed"}},
+			[]string{"python-conference", "16 scenario runs: 16 passed, 0 failed"}},
 		{"naive", "Debian's Python packages (apt-get install python3-twilio python3-flask)", pythonOK, exitUnexpected,
 			[]string{"FAIL", "this scenario tests a pitfall: redirecting the parent leg of a <Dial> makes Twilio hang up the child"}},
 	} {

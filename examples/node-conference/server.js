@@ -77,6 +77,18 @@ async function liveRoom(firstLeg) {
 // A REST error meaning the call or the room is gone.
 const gone = (err) => err && (err.status === 404 || err.code === 20404 || err.code === 21220);
 
+// setRecording pauses (leaving the hold out of it) or resumes the call's
+// recording, if it is being recorded, so that the recording holds no hold
+// music (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource).
+async function setRecording(callSid, status) {
+  const params = status === "paused" ? { status, pauseBehavior: "skip" } : { status };
+  try {
+    await client.calls(callSid).recordings("Twilio.CURRENT").update(params);
+  } catch (err) {
+    if (!gone(err)) throw err; // 404: no recording
+  }
+}
+
 class HttpError extends Error {
   constructor(status, message) {
     super(message);
@@ -114,7 +126,8 @@ const api = {
     if (!conf) throw new HttpError(410, "the call has already ended");
     const who = params.Who === "agent" ? "agent" : "customer";
     try {
-      await client.conferences(conf.sid).participants(who).update({ hold: true, holdUrl: `${appUrl}/music`, holdMethod: "GET" });
+      const p = await client.conferences(conf.sid).participants(who).update({ hold: true, holdUrl: `${appUrl}/music`, holdMethod: "GET" });
+      await setRecording(p.callSid, "paused");
     } catch (err) {
       if (gone(err)) throw new HttpError(410, `the ${who} has left: ${err.message}`);
       throw err;
@@ -127,7 +140,10 @@ const api = {
     const held = await client.conferences(conf.sid).participants.list({ hold: true });
     if (held.length === 0) throw new HttpError(409, "nobody is on hold");
     try {
-      for (const p of held) await client.conferences(conf.sid).participants(p.callSid).update({ hold: false });
+      for (const p of held) {
+        await client.conferences(conf.sid).participants(p.callSid).update({ hold: false });
+        await setRecording(p.callSid, "in-progress");
+      }
     } catch (err) {
       if (gone(err)) throw new HttpError(410, `the call has already ended: ${err.message}`);
       throw err;

@@ -93,6 +93,18 @@ def gone(err):
     return err.status == 404 or err.code in (20404, 21220)
 
 
+def set_recording(call_sid, status):
+    """Pause (leaving the hold out of it) or resume the call's recording, if
+    it is being recorded, so that the recording holds no hold music
+    (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource)."""
+    extra = {"pause_behavior": "skip"} if status == "paused" else {}
+    try:
+        client.calls(call_sid).recordings("Twilio.CURRENT").update(status=status, **extra)
+    except TwilioRestException as err:
+        if not gone(err):  # 404: no recording
+            raise
+
+
 @app.before_request
 def check_signature():
     """Only Twilio may call the webhooks: check X-Twilio-Signature
@@ -142,7 +154,8 @@ def hold():
         return "the call has already ended", 410
     who = "agent" if request.form.get("Who") == "agent" else "customer"
     try:
-        client.conferences(conf.sid).participants(who).update(hold=True, hold_url=f"{APP_URL}/music", hold_method="GET")
+        p = client.conferences(conf.sid).participants(who).update(hold=True, hold_url=f"{APP_URL}/music", hold_method="GET")
+        set_recording(p.call_sid, "paused")
     except TwilioRestException as err:
         if gone(err):
             return f"the {who} has left: {err.msg}", 410
@@ -161,6 +174,7 @@ def unhold():
     try:
         for p in held:
             client.conferences(conf.sid).participants(p.call_sid).update(hold=False)
+            set_recording(p.call_sid, "in-progress")
     except TwilioRestException as err:
         if gone(err):
             return f"the call has already ended: {err.msg}", 410

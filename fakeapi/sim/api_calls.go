@@ -23,6 +23,10 @@ type CallParams struct {
 	StatusCallbackEvents []string      // default: completed only
 	Timeout              time.Duration // ring time, default 60s
 	TimeLimit            time.Duration // 0: no limit
+	// Record starts a recording (source OutboundAPI) when the call is
+	// answered, with Recording's settings (recording.go).
+	Record    bool
+	Recording RecordingOptions
 	// ApplicationSid, when set, makes the call use that TwiML App's URLs
 	// (api_applications.go).
 	ApplicationSid string
@@ -55,6 +59,9 @@ func (e *Engine) CreateCall(p CallParams) (*Call, error) {
 	}
 	c.timeLimit = p.TimeLimit
 	c.answerer = func() { e.runAppURL(c, "url") }
+	if p.Record {
+		e.recordOnAnswer(c, p.Recording)
+	}
 	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls")}, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
 	e.after(0, func() { e.dispatch(c) })
 	e.flushHearing()

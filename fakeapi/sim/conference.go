@@ -276,6 +276,7 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 	if created {
 		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s (%s) is created", n.Room, wire.Short(cf.Sid))
 		e.fixCallbacks(cf, pt)
+		e.conferenceRecord(cf, c, p, n) // <Conference record> (recording.go)
 	} else if n.StatusCallback != "" || len(n.StatusCallbackEvent) > 0 {
 		e.notef(c, KindConf, facts{room: confRef(cf)}, "%s's statusCallback settings are ignored: conference %s keeps those of its first participant", e.name(c), n.Room)
 	}
@@ -395,6 +396,7 @@ func (e *Engine) startConference(cf *Conference, by *Participant) {
 	}
 	e.confEvent(cf, "conference-start", nil, nil)
 	e.touchConference(cf)
+	e.conferenceStarted(cf) // record="record-from-start" (recording.go)
 }
 
 // participantHearing is what a connected participant hears.

@@ -119,6 +119,7 @@ func (e *Engine) endConference(cf *Conference, reason string, by *Participant) {
 		byCall = by.call
 	}
 	e.notef(byCall, KindConf, facts{room: confRef(cf), cause: Cause(reason)}, "conference %s ends: %s", confName(cf), reason)
+	e.conferenceEnded(cf) // its recordings end (recording.go)
 	e.stopRunner(cf.announce)
 	why := "moderator_ended_conference"
 	if reason == EndedViaAPI {

@@ -89,6 +89,7 @@ func (e *Engine) startDial(c *Call, p *program, v *twiml.Dial) bool {
 	for _, ch := range d.children {
 		e.dispatchChild(d, ch)
 	}
+	e.dialRecord(d, "ringing") // <Dial record="record-from-ringing"> (recording.go)
 	return false
 }
 
@@ -212,6 +213,7 @@ func (e *Engine) bridge(d *dialState) {
 	ch.wait = waitBridge
 	c.peer, ch.peer = ch, c
 	e.notef(c, KindDial, facts{other: ch}, "%s and %s are bridged", e.name(c), e.name(ch))
+	e.dialRecord(d, "answer") // <Dial record="record-from-answer"> (recording.go)
 	e.touch(c)
 	e.touch(ch)
 	if tl := time.Duration(d.verb.TimeLimit) * time.Second; tl > 0 {
@@ -301,6 +303,7 @@ func boolString(b bool) string {
 // with answered as the cause if it did (answered "": it goes on).
 func (e *Engine) dropChildren(d *dialState, every bool, cause Cause, answered, ringing string) {
 	d.done = true
+	e.dialRecordEnd(d) // a <Dial record> recording ends with its Dial (recording.go)
 	d.limit.cancel()
 	c := d.parent
 	if c.dialing == d {

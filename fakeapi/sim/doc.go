@@ -66,6 +66,12 @@
 //   - conference_events.go: conference status callbacks.
 //   - queue.go: queues, <Enqueue>, <Dial><Queue> and queue bridges.
 //
+// Recordings:
+//   - recording.go: recordings of calls and conferences, how they start,
+//     pause, resume and end with what they record, and their status
+//     callbacks.
+//   - recording_contents.go: what a recording holds, channel by channel.
+//
 // What comes out:
 //   - hearing.go: what each party hears, over time.
 //   - webhooks.go: the standard request parameters and a call's status
@@ -77,6 +83,7 @@
 //
 // The engine's API, by resource, as fakeapi/rest_*.go serves it:
 // api_calls.go, api_conferences.go, api_queues.go, api_numbers.go,
-// api_applications.go (TwiML Apps), messages.go (user-defined messages);
+// api_applications.go (TwiML Apps), messages.go (user-defined messages),
+// api_recordings.go;
 // errors.go has the errors they return.
 package sim

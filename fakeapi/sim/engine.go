@@ -63,6 +63,7 @@ type Engine struct {
 
 	confs  []*Conference // every conference, in creation order (conference.go)
 	queues []*Queue      // the account's queues, in creation order (queue.go)
+	recs   recordings    // recordings of calls and conferences (recording.go)
 	// confBySid indexes confs; liveConfs holds the conference that is not
 	// completed, by name (at most one per name).
 	confBySid, liveConfs map[string]*Conference

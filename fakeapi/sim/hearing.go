@@ -161,6 +161,9 @@ func (e *Engine) flushHearing() {
 			e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String(), f)
 		}
 	}
+	if len(e.recs.live) > 0 {
+		e.captureLive() // what recordings record follows (recording_contents.go)
+	}
 }
 
 // Hears returns what the far end of the call hears now.

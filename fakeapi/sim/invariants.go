@@ -51,6 +51,8 @@ func (e *InvariantError) Error() string {
 //   - queues: a queue's size is its members, each a live call waiting in
 //     that queue and nowhere else; no caller waits in a queue while a
 //     <Dial><Queue> waits for one; a queue bridge joins two live calls;
+//   - recordings: an active recording records a live call or a
+//     conference that has not ended, and its stretches follow each other;
 //   - time: no pending event is due before now; hearing intervals follow
 //     each other without gaps; trace entries are in order.
 //
@@ -121,6 +123,7 @@ func (e *Engine) checkInvariants(where string, incremental bool) error {
 	k.calls()
 	k.conferences()
 	k.queues()
+	k.recordings() // recording.go
 	k.events()
 	k.history()
 	return errors.Join(k.errs...)

@@ -86,6 +86,7 @@ func (e *Engine) answer(c *Call, cause Cause, text string) {
 	if c.Direction != DirectionInbound {
 		e.connectPhone(c)
 	}
+	e.answeredRecording(c) // Record=true (recording.go)
 	if c.timeLimit > 0 {
 		e.after(c.timeLimit, func() {
 			if c.Live() {
@@ -149,6 +150,7 @@ func (e *Engine) endCall(c *Call, st Status, cause Cause, text string) {
 		c.phone.stop()
 	}
 	e.setStatus(c, st, cause, text)
+	e.callRecordingsEnd(c) // its recordings end with it (recording.go)
 	if d := c.dialing; d != nil {
 		e.parentGone(d)
 	}

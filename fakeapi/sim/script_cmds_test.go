@@ -82,6 +82,11 @@ func init() {
 		"end-conference": (*script).cmdEndConference,
 		"create-queue":   (*script).cmdCreateQueue,
 		"dequeue":        (*script).cmdDequeue,
+		// Recordings (script_cmds_recording_test.go).
+		"record":           (*script).cmdRecord,
+		"pause-recording":  (*script).cmdUpdateRecording,
+		"resume-recording": (*script).cmdUpdateRecording,
+		"stop-recording":   (*script).cmdUpdateRecording,
 		// Looking.
 		"hears":      (*script).cmdHears,
 		"intervals":  (*script).cmdIntervals,
@@ -90,6 +95,8 @@ func init() {
 		"conference": (*script).cmdConference,
 		"queue":      (*script).cmdQueue,
 		"requests":   (*script).cmdRequests,
+		"recordings": (*script).cmdRecordings,
+		"recording":  (*script).cmdRecording,
 	}
 	// TwiML Apps, Voice SDK devices, user-defined messages.
 	maps.Copy(scriptCmds, sdkScriptCmds)
@@ -356,6 +363,10 @@ func (s *script) cmdCall(td *datadriven.TestData) string {
 		StatusCallbackEvents: s.list(td, "events"),
 		Timeout:              s.dur(td, "timeout", 0),
 		TimeLimit:            s.dur(td, "time-limit", 0),
+		Record:               s.has(td, "record"),
+	}
+	if p.Record {
+		p.Recording = s.recordingOptions(td, "recording-")
 	}
 	c, err := s.w.e.CreateCall(p)
 	if err != nil {

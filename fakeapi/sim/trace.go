@@ -29,6 +29,9 @@ const (
 	// KindFault marks a fault a test injected: a REST request the fake
 	// answered with an error or a delay on purpose (NoteFault).
 	KindFault EntryKind = "fault"
+	// KindRecording: a recording started, was paused, resumed or ended
+	// (recording.go).
+	KindRecording EntryKind = "record"
 )
 
 // Entry is one line of the trace.

@@ -79,6 +79,16 @@ func TestTraceFactsAreComplete(t *testing.T) {
 				case !strings.HasPrefix(en.Text, w.Purpose+" "+w.Method+" "+w.URL+" "):
 					t.Errorf("%s: Webhook = %+v", line, *w)
 				}
+			case KindRecording:
+				// A conference's recording names its conference; a call's
+				// recording names no room.
+				r, ofConf := en.Room, strings.HasPrefix(en.Text, "recording ") && strings.Contains(en.Text, " of conference ")
+				switch {
+				case ofConf && (r == nil || r.Kind != RoomConference || !strings.Contains(en.Text, " of conference "+r.Name+" ")):
+					t.Errorf("%s: Room = %v", line, r)
+				case !ofConf && r != nil:
+					t.Errorf("%s: Room = %+v on a call's recording", line, *r)
+				}
 			case KindDial:
 				if strings.Contains(en.Text, " ends") && en.Cause == "" {
 					t.Errorf("%s: a <Dial> that ends has no Cause", line)

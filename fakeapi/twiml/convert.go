@@ -441,9 +441,13 @@ func (p *parser) dial(k child) *Dial {
 		CallerID:       p.str(k, "callerId"),
 		AnswerOnBridge: p.boolean(k, "answerOnBridge", false),
 		Sequential:     p.boolean(k, "sequential", false),
-		Record:         p.str(k, "record"),
+		Record: p.optOneOf(k, "record", "do-not-record", "do-not-record", "record-from-answer", "record-from-ringing",
+			"record-from-answer-dual", "record-from-ringing-dual"),
 		RingTone:       p.str(k, "ringTone"),
+		RecordingTrack: p.optOneOf(k, "recordingTrack", "both", "inbound", "outbound", "both"),
+		Trim:           p.optOneOf(k, "trim", "trim-silence", "trim-silence", "do-not-trim"),
 	}
+	d.RecordingStatusCallback, d.RecordingStatusCallbackMethod, d.RecordingStatusCallbackEvent = p.recordingCallbacks(k)
 	sawNoun := false
 	text := p.content(k, true, func(c child) {
 		if dialNouns[c.name] {
@@ -553,9 +557,9 @@ func (p *parser) conference(k child) *Conference {
 		MaxParticipants:        p.integer(k, "maxParticipants", 250, 2, 250),
 		ParticipantLabel:       p.str(k, "participantLabel"),
 		Coach:                  p.str(k, "coach"),
-		Record:                 p.str(k, "record"),
+		Record:                 p.optOneOf(k, "record", "do-not-record", "do-not-record", "record-from-start"),
 		Region:                 p.str(k, "region"),
-		Trim:                   p.str(k, "trim"),
+		Trim:                   p.optOneOf(k, "trim", "trim-silence", "trim-silence", "do-not-trim"),
 		JitterBufferSize:       p.str(k, "jitterBufferSize"),
 		StatusCallback:         p.str(k, "statusCallback"),
 		StatusCallbackMethod:   p.method(k, "statusCallbackMethod"),
@@ -563,6 +567,7 @@ func (p *parser) conference(k child) *Conference {
 		Room:                   p.content(k, true, nil),
 	}
 	c.WaitURL, c.WaitURLSet = k.attr("waitUrl")
+	c.RecordingStatusCallback, c.RecordingStatusCallbackMethod, c.RecordingStatusCallbackEvent = p.recordingCallbacks(k)
 	return c
 }
 

@@ -242,7 +242,7 @@ func TestParse(t *testing.T) {
 			want: []Verb{dial("/Response/Dial[1]")},
 		},
 		{
-			name: "Dial attributes, documented unmodelled ones accepted",
+			name: "Dial attributes, recording ones, documented unmodelled ones accepted",
 			in: resp(`<Dial action="/after" method="GET" timeout="10" timeLimit="600" hangupOnStar="true" callerId="+15550001111" ` +
 				`answerOnBridge="True" record="record-from-answer" ringTone="uk" recordingStatusCallback="/rec" ` +
 				`recordingStatusCallbackMethod="GET" recordingStatusCallbackEvent="completed" recordingTrack="both" trim="trim-silence" ` +
@@ -250,6 +250,8 @@ func TestParse(t *testing.T) {
 			want: []Verb{&Dial{
 				Node: at("/Response/Dial[1]"), Action: "/after", Method: "GET", Timeout: 10, TimeLimit: 600,
 				HangupOnStar: true, CallerID: "+15550001111", AnswerOnBridge: true, Sequential: true, Record: "record-from-answer", RingTone: "uk",
+				RecordingStatusCallback: "/rec", RecordingStatusCallbackMethod: "GET", RecordingStatusCallbackEvent: []string{"completed"},
+				RecordingTrack: "both", Trim: "trim-silence",
 				Nouns: []Noun{number("/Response/Dial[1]/text()", "+15552220000")},
 			}},
 		},
@@ -327,12 +329,14 @@ func TestParse(t *testing.T) {
 			in: resp(`<Dial><Conference muted="true" beep="onenter" startConferenceOnEnter="false" endConferenceOnExit="true" ` +
 				`waitUrl="/wait" waitMethod="GET" maxParticipants="2" participantLabel="agent" coach="CA123" record="record-from-start" ` +
 				`region="ie1" trim="do-not-trim" jitterBufferSize="small" statusCallback="/conf" statusCallbackMethod="GET" ` +
+				`recordingStatusCallback="/rec" recordingStatusCallbackEvent="in-progress completed absent" ` +
 				`statusCallbackEvent="start end join leave mute hold modify speaker announcement" eventCallbackUrl="/x">hold-room</Conference></Dial>`),
 			want: []Verb{dial("/Response/Dial[1]", &Conference{
 				Node: at("/Response/Dial[1]/Conference[1]"), Room: "hold-room", Muted: true, Beep: "onEnter",
 				StartConferenceOnEnter: false, EndConferenceOnExit: true, WaitURL: "/wait", WaitURLSet: true, WaitMethod: "GET",
 				MaxParticipants: 2, ParticipantLabel: "agent", Coach: "CA123", Record: "record-from-start", Region: "ie1",
 				Trim: "do-not-trim", JitterBufferSize: "small", StatusCallback: "/conf", StatusCallbackMethod: "GET",
+				RecordingStatusCallback: "/rec", RecordingStatusCallbackEvent: []string{"in-progress", "completed", "absent"},
 				StatusCallbackEvent: []string{"start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"},
 			})},
 		},
@@ -344,6 +348,29 @@ func TestParse(t *testing.T) {
 				c.WaitURLSet = true
 				return c
 			}())},
+		},
+		{
+			name: "Dial and Conference recording values Twilio does not take",
+			in: resp(`<Dial record="true" recordingTrack="left" recordingStatusCallbackEvent="completed paused">+15552220000</Dial>` +
+				`<Dial><Conference record="record-from-answer">r</Conference></Dial>`),
+			want: []Verb{
+				func() Verb {
+					d := dial("/Response/Dial[1]", number("/Response/Dial[1]/text()", "+15552220000"))
+					d.Record, d.RecordingTrack, d.RecordingStatusCallbackEvent = "do-not-record", "both", []string{"completed"}
+					return d
+				}(),
+				dial("/Response/Dial[2]", func() Noun {
+					c := conference("/Response/Dial[2]/Conference[1]", "r")
+					c.Record = "do-not-record"
+					return c
+				}()),
+			},
+			warns: []Warning{
+				warn("/Response/Dial[1]", `invalid record="true" on <Dial>: want one of do-not-record, record-from-answer, record-from-ringing, record-from-answer-dual, record-from-ringing-dual; using the default do-not-record`),
+				warn("/Response/Dial[1]", `invalid recordingTrack="left" on <Dial>: want one of inbound, outbound, both; using the default both`),
+				warn("/Response/Dial[1]", `unknown event "paused" in recordingStatusCallbackEvent on <Dial>; ignored`),
+				warn("/Response/Dial[2]/Conference[1]", `invalid record="record-from-answer" on <Conference>: want one of do-not-record, record-from-start; using the default do-not-record`),
+			},
 		},
 		{
 			name: "Queue defaults and attributes",

@@ -105,9 +105,9 @@ var attrSpecs = map[string]set{
 	),
 	"Dial": newSet(concat(
 		[]string{"action", "method", "timeout", "timeLimit", "hangupOnStar", "callerId", "answerOnBridge", "record", "ringTone", "sequential"},
+		recordingAttrs, []string{"recordingTrack", "trim"},
 		// Documented, not modelled.
-		recordingAttrs,
-		[]string{"recordingTrack", "trim", "referUrl", "referMethod", "callReason"},
+		[]string{"referUrl", "referMethod", "callReason"},
 	)...),
 	"Number": newSet(concat(
 		[]string{"url", "method", "sendDigits"}, statusCallbackAttrs,
@@ -133,9 +133,8 @@ var attrSpecs = map[string]set{
 			"muted", "beep", "startConferenceOnEnter", "endConferenceOnExit", "waitUrl", "waitMethod",
 			"maxParticipants", "participantLabel", "coach", "record", "region", "trim", "jitterBufferSize",
 		},
-		statusCallbackAttrs,
+		statusCallbackAttrs, recordingAttrs,
 		// Documented, not modelled.
-		recordingAttrs,
 		[]string{"eventCallbackUrl"},
 	)...),
 	"Queue":   newSet("url", "method", "reservationSid", "postWorkActivitySid"),
@@ -146,4 +145,5 @@ var attrSpecs = map[string]set{
 var (
 	callEvents       = newSet("initiated", "ringing", "answered", "completed")
 	conferenceEvents = newSet("start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement")
+	recordingEvents  = newSet("in-progress", "completed", "absent")
 )

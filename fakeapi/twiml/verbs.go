@@ -115,9 +115,17 @@ type Dial struct {
 	// Sequential dials the nouns one after another, each for Timeout,
 	// instead of all at once (default false).
 	Sequential bool
-	Record     string // accepted, not modelled
 	RingTone   string
 	Nouns      []Noun // bare text in <Dial> becomes one *Number
+	// Record is do-not-record (or ""), record-from-answer,
+	// record-from-ringing, record-from-answer-dual or
+	// record-from-ringing-dual; the other recording attributes go with it.
+	Record                        string
+	RecordingStatusCallback       string
+	RecordingStatusCallbackMethod string   // "" when absent: POST
+	RecordingStatusCallbackEvent  []string // in-progress completed absent
+	RecordingTrack                string   // inbound, outbound, both ("" when absent: both)
+	Trim                          string   // trim-silence, do-not-trim ("" when absent: trim-silence)
 }
 
 // StatusCallbacks are the call-progress callback attributes shared by the
@@ -173,13 +181,17 @@ type Conference struct {
 	MaxParticipants        int    // default 250
 	ParticipantLabel       string
 	Coach                  string
-	Record                 string
-	Region                 string
-	Trim                   string
-	JitterBufferSize       string
-	StatusCallback         string
-	StatusCallbackMethod   string   // default POST
-	StatusCallbackEvent    []string // start end join leave mute hold modify speaker announcement
+	Record                 string // do-not-record or record-from-start
+	// The recording's status callbacks, with Record.
+	RecordingStatusCallback       string
+	RecordingStatusCallbackMethod string   // "" when absent: POST
+	RecordingStatusCallbackEvent  []string // in-progress completed absent
+	Region                        string
+	Trim                          string
+	JitterBufferSize              string
+	StatusCallback                string
+	StatusCallbackMethod          string   // default POST
+	StatusCallbackEvent           []string // start end join leave mute hold modify speaker announcement
 }
 
 // Queue, inside <Dial>, bridges the call with the front member of a queue.

@@ -23,6 +23,9 @@ var modelPairs = []struct {
 	{"Participant", &Participant{}, &openapi.ApiV2010Participant{}},
 	{"Queue", &Queue{}, &openapi.ApiV2010Queue{}},
 	{"Member", &Member{}, &openapi.ApiV2010Member{}},
+	{"Recording", &Recording{}, &openapi.ApiV2010Recording{}},
+	{"CallRecording", &CallRecording{}, &openapi.ApiV2010CallRecording{}},
+	{"ConferenceRecording", &ConferenceRecording{}, &openapi.ApiV2010ConferenceRecording{}},
 	{"Key", &Key{}, &openapi.ApiV2010Key{}},
 	{"NewKey", &NewKey{}, &openapi.ApiV2010NewKey{}},
 	{"Application", &Application{}, &openapi.ApiV2010Application{}},
@@ -120,6 +123,8 @@ func populate(v reflect.Value, seed string) {
 		v.SetBool(true)
 	case reflect.Int:
 		v.SetInt(int64(len(seed)))
+	case reflect.Float64:
+		v.SetFloat(float64(len(seed)) + 0.5) // exact in twilio-go's float32
 	case reflect.Map:
 		m := reflect.MakeMap(v.Type())
 		m.SetMapIndex(reflect.ValueOf("members"), reflect.ValueOf("/2010-04-01/x"+seed+".json").Convert(v.Type().Elem()))

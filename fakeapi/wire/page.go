@@ -30,6 +30,9 @@ const (
 	KeyQueues = "queues"
 	// KeyQueueMembers is the list key of GET …/Queues/QU…/Members.json.
 	KeyQueueMembers = "queue_members"
+	// KeyRecordings is the list key of GET …/Recordings.json (of the
+	// account, a call or a conference).
+	KeyRecordings = "recordings"
 )
 
 // pageTokenPrefix starts every PageToken holdlab issues. Twilio's token
