@@ -68,6 +68,11 @@ type Options struct {
 	// step and record what is broken; CheckInvariants reports it. For
 	// tests: each check walks every call.
 	CheckInvariants bool
+	// TraceLimit bounds the trace to that many entries, and each call's
+	// hearing history to that many intervals, forgetting the oldest
+	// first (sim.Config.TraceLimit). 0, the default in-process: no bound.
+	// `holdlab serve` sets 100,000 unless told (--trace-limit).
+	TraceLimit int
 }
 
 // Fake is an in-process fake of Twilio's Voice REST API and platform. It is
@@ -134,6 +139,7 @@ func New(opts Options) (*Fake, error) {
 		Logger:        opts.Logger,
 
 		CheckInvariants: opts.CheckInvariants,
+		TraceLimit:      opts.TraceLimit,
 	})
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()
