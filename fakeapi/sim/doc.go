@@ -68,7 +68,9 @@
 //   - hearing.go: what each party hears, over time.
 //   - webhooks.go: the standard request parameters and a call's status
 //     callbacks.
-//   - trace.go, tracelog.go: the trace.
+//   - trace.go, tracelog.go: the trace (a ring with Config.TraceLimit).
+//   - snapshot.go: the persistent records (calls, numbers, conferences,
+//     queues, phones, the clock, the SID sequence), taken and restored.
 //   - invariants.go: the states Twilio could never be in.
 //
 // The engine's API, by resource, as fakeapi/rest_*.go serves it:
