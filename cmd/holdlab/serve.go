@@ -34,7 +34,8 @@ type serveConfig struct {
 }
 
 // defaultTraceLimit is --trace-limit's default: enough for any scenario
-// and for hours of a busy session, about 25 MB.
+// and for hours of a busy session, some 15 MB (BENCHMARKS.md, "Churn
+// memory").
 const defaultTraceLimit = 100_000
 
 // defaultStateInterval is how often --state writes the state while serve
