@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -142,28 +143,32 @@ func (f *Fake) ctlTrace(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
-	out := []byte(`{"entries":[`)
+	// One buffer for the whole stream, and an encoder that writes into
+	// it: a reader of a long trace makes little garbage.
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	out.WriteString(`{"entries":[`)
 	first := true
 	err = f.streamTrace(r.Context(), filter, func(start time.Time, page []sim.Entry) error {
 		for _, en := range page {
 			if !first {
-				out = append(out, ',')
+				out.WriteByte(',')
 			}
 			first = false
-			b, err := json.Marshal(toEntryJSON(start, en))
-			if err != nil {
+			if err := enc.Encode(toEntryJSON(start, en)); err != nil {
 				return fmt.Errorf("trace entry %d: %w", en.Seq, err)
 			}
-			out = append(out, b...)
+			out.Truncate(out.Len() - 1) // the encoder's newline
 		}
-		if _, err := w.Write(out); err != nil {
+		if _, err := w.Write(out.Bytes()); err != nil {
 			return fmt.Errorf("trace: %w", err)
 		}
-		out = out[:0]
+		out.Reset()
 		return flush()
 	})
 	if err == nil {
-		_, _ = w.Write(append(out, "]}\n"...))
+		out.WriteString("]}\n")
+		_, _ = w.Write(out.Bytes())
 	}
 	return nil
 }
