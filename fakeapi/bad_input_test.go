@@ -267,6 +267,9 @@ func TestBadInput(t *testing.T) {
 						if err := json.Unmarshal(raw, &e); err != nil || e.Code != tt.wantCode || e.Status != tt.wantStatus || e.Msg == "" {
 							t.Errorf("body %s, want Twilio's error %d / %d", raw, tt.wantStatus, tt.wantCode)
 						}
+						if goish(e.Msg) {
+							t.Errorf("message %q speaks Go, not Twilio", e.Msg)
+						}
 					}
 					w.f.Advance(time.Minute)
 					if err := w.f.CheckInvariants(); err != nil {

@@ -1,11 +1,14 @@
 package fakeapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
@@ -61,51 +64,127 @@ func (f *Fake) Intervals(callSid string) ([]sim.Interval, error) {
 	return iv, err
 }
 
-// Trace returns the trace so far.
-func (f *Fake) Trace() []sim.Entry {
-	var t []sim.Entry
-	f.View(func(e *sim.Engine) { t = e.Trace() })
-	return t
-}
-
-// WriteTrace renders the trace for people.
-func (f *Fake) WriteTrace(w io.Writer) error {
-	var start time.Time
-	var t []sim.Entry
-	f.View(func(e *sim.Engine) { start, t = e.Start(), e.Trace() })
-	return sim.WriteTrace(w, start, t)
-}
-
 // --- the HTTP face of the control API ---
 //
 // Its routes are in the route table (routes.go); serveControl (router.go)
 // bounds their bodies and answers their errors.
 
-// readJSON decodes a control request body strictly.
+// readJSON decodes a control request body strictly: one JSON object whose
+// fields are all known, and nothing after it but white space. Its errors
+// speak of the JSON the client sent, never of the Go types it fills.
 func readJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return wire.RequestTooLarge(mbe.Limit)
+	err := dec.Decode(v)
+	if err == nil {
+		// More data after the object ({"by":"1s"}{"by":"100h"}) is
+		// refused, not ignored.
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errTrailingData
+			if terr != nil && !errors.As(terr, new(*json.SyntaxError)) {
+				err = terr
+			}
 		}
-		return wire.BadRequest("invalid JSON body: " + err.Error())
 	}
-	return nil
+	if err == nil {
+		return nil
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return wire.RequestTooLarge(mbe.Limit)
+	}
+	return wire.BadRequest(jsonProblem(err))
+}
+
+// errTrailingData is a body with more after its JSON object.
+var errTrailingData = errors.New("trailing data after the JSON object")
+
+// jsonProblem says what is wrong with a control request's JSON body.
+func jsonProblem(err error) string {
+	var (
+		syntax   *json.SyntaxError
+		typ      *json.UnmarshalTypeError
+		durError *durationError
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return "the body is empty: a JSON object is required"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "invalid JSON body: it ends before the object does"
+	case errors.Is(err, errTrailingData):
+		return "invalid JSON body: it must hold one JSON object and nothing after it"
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("invalid JSON body at byte %d: %s", syntax.Offset, syntax.Error())
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return fmt.Sprintf("invalid JSON body: want a JSON object, not %s", article(typ.Value))
+		}
+		return fmt.Sprintf("invalid JSON body: %q must be %s, not %s", typ.Field, jsonKind(typ.Type), article(typ.Value))
+	case errors.As(err, &durError):
+		return "invalid JSON body: " + durError.Error()
+	}
+	// DisallowUnknownFields: `json: unknown field "x"`, the only other
+	// error the decoder gives; it names no Go type.
+	if msg, ok := strings.CutPrefix(err.Error(), "json: "); ok && strings.HasPrefix(msg, "unknown field ") {
+		return "invalid JSON body: " + msg
+	}
+	return "invalid JSON body"
+}
+
+// jsonKind names what JSON a Go type takes: "a string", "a number", …
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[duration]() {
+		return `a duration string like "90s"`
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "a whole number"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number, not negative"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "an object"
+}
+
+// article puts "a" or "an" before what the decoder calls a JSON value
+// ("number", "array", "object", "string", "bool"), and says "a number" for
+// a number that does not fit ("number 1e99").
+func article(v string) string {
+	v, _, _ = strings.Cut(v, " ")
+	switch v {
+	case "array", "object":
+		return "an " + v
+	case "bool":
+		return "true or false"
+	}
+	return "a " + v
 }
 
 // duration is a JSON duration written as Go writes them: "90s", "1h30m".
 type duration time.Duration
 
+// durationError is a duration that is not one.
+type durationError struct{ msg string }
+
+func (e *durationError) Error() string { return e.msg }
+
 func (d *duration) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("duration must be a string like \"90s\": %w", err)
+		return &durationError{fmt.Sprintf("a duration must be a string like \"90s\", not %s", b)}
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("duration %q: %w", s, err)
+		return &durationError{fmt.Sprintf("%q is not a duration: want a string like \"90s\" or \"1h30m\"", s)}
 	}
 	*d = duration(v)
 	return nil
@@ -279,34 +358,47 @@ func (f *Fake) ctlAdvance(w http.ResponseWriter, r *http.Request) error {
 	if req.By < 0 {
 		return wire.BadRequest("by must not be negative")
 	}
-	f.Advance(time.Duration(req.By))
+	if err := f.AdvanceContext(r.Context(), time.Duration(req.By)); err != nil {
+		// The client went away: the clock stays where it got to, and
+		// no one reads an answer.
+		f.log.Info("clock advance stopped: its client went away", "by", time.Duration(req.By).String(), "now", f.clockState().Now)
+		return nil
+	}
 	wire.JSON(w, http.StatusOK, f.clockState())
 	return nil
 }
 
-type entryJSON struct {
-	Seq    uint64 `json:"seq"`
-	At     string `json:"at"`
-	Offset string `json:"offset"`
-	Call   string `json:"call_sid,omitempty"`
-	Kind   string `json:"kind"`
-	Code   int    `json:"code,omitempty"`
-	Text   string `json:"text"`
-}
-
-func (f *Fake) ctlTrace(w http.ResponseWriter, r *http.Request) error {
-	if r.URL.Query().Get("format") == "text" {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		return f.WriteTrace(w)
+// AdvanceContext is Advance that stops when ctx ends, leaving the clock
+// where it got to: it moves virtual time in steps and checks ctx between
+// them, sizing the steps so that each takes at most some tens of
+// milliseconds of the machine's time (more if a single instant holds that
+// much work). Running events step by step is running them at once: the
+// trace is the same. It returns ctx's error if it stopped early.
+func (f *Fake) AdvanceContext(ctx context.Context, d time.Duration) error {
+	const (
+		fast = 5 * time.Millisecond  // a step this quick may double
+		slow = 40 * time.Millisecond // a step this slow halves
+	)
+	if d <= 0 {
+		f.Advance(0)
+		return nil
 	}
-	var start time.Time
-	var entries []sim.Entry
-	f.View(func(e *sim.Engine) { start, entries = e.Start(), e.Trace() })
-	out := make([]entryJSON, 0, len(entries))
-	for _, en := range entries {
-		out = append(out, entryJSON{Seq: en.Seq, At: en.At.UTC().Format(time.RFC3339Nano), Offset: sim.Offset(en.At.Sub(start)), Call: en.Call, Kind: string(en.Kind), Code: en.Code, Text: en.Text})
+	step := time.Second
+	for d > 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("advance: %w", err)
+		}
+		piece := min(step, d)
+		t0 := time.Now()
+		f.Advance(piece)
+		d -= piece
+		switch took := time.Since(t0); {
+		case took < fast && step < d:
+			step = min(2*step, d)
+		case took > slow && step > time.Millisecond:
+			step /= 2
+		}
 	}
-	wire.JSON(w, http.StatusOK, map[string]any{"entries": out})
 	return nil
 }
 
@@ -351,6 +443,9 @@ func (f *Fake) ctlInjectFault(w http.ResponseWriter, r *http.Request) error {
 		Message: req.Message, Latency: time.Duration(req.Latency), Drop: req.Drop, Times: req.Times}
 	id, err := f.InjectFault(ft)
 	if err != nil {
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // without the Go package's name
+		}
 		return wire.BadRequest(err.Error())
 	}
 	for _, fs := range f.Faults() {

@@ -77,6 +77,11 @@ type Options struct {
 	// SID and secret authenticate requests as the account's credentials
 	// do. CreateAPIKey and POST /Keys.json make more.
 	APIKeys []APIKey
+	// TraceLimit bounds the trace to that many entries, and each call's
+	// hearing history to that many intervals, forgetting the oldest
+	// first (sim.Config.TraceLimit). 0, the default in-process: no bound.
+	// `holdlab serve` sets 100,000 unless told (--trace-limit).
+	TraceLimit int
 }
 
 // Fake is an in-process fake of Twilio's Voice REST API and platform. It is
@@ -155,6 +160,7 @@ func New(opts Options) (*Fake, error) {
 		Logger:        opts.Logger,
 
 		CheckInvariants: opts.CheckInvariants,
+		TraceLimit:      opts.TraceLimit,
 	})
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 
@@ -95,6 +96,12 @@ func (f *Fake) Routes() []string {
 // strip ".json" (see resourceSid).
 func (f *Fake) routes() http.Handler {
 	dispatch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != cleanPath(r.URL.Path) {
+			// ServeMux would redirect to the clean path with an HTML
+			// body; Twilio knows no such resource.
+			wire.WriteError(w, wire.NotFound(r.URL.Path))
+			return
+		}
 		sharedMux().ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), fakeKey{}, f)))
 	})
 	// Every request needs the account's credentials, whatever its path or
@@ -186,4 +193,20 @@ func unrouted(_ *Fake, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wire.WriteError(w, wire.NotFound(r.URL.Path))
+}
+
+// cleanPath is the path ServeMux would redirect p to: rooted, without "."
+// or ".." segments or doubled slashes, keeping a final slash.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }

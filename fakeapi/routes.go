@@ -105,6 +105,7 @@ func routeTable() []route {
 		control("GET", ctl+"clock", (*Fake).ctlClock),
 		control("POST", ctl+"clock/advance", (*Fake).ctlAdvance),
 		control("GET", ctl+"trace", (*Fake).ctlTrace),
+		control("DELETE", ctl+"trace", (*Fake).ctlClearTrace),
 		control("POST", ctl+"faults", (*Fake).ctlInjectFault),
 		control("GET", ctl+"faults", (*Fake).ctlFaults),
 		control("DELETE", ctl+"faults", (*Fake).ctlClearFaults),

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/wire"
@@ -159,7 +160,7 @@ func (e *Engine) DeleteCall(sid string) error {
 	delete(e.calls, sid)
 	for i, o := range e.order {
 		if o == c {
-			e.order = append(e.order[:i], e.order[i+1:]...)
+			e.order = slices.Delete(e.order, i, i+1)
 			break
 		}
 	}

@@ -2,8 +2,10 @@ package sim
 
 import (
 	"fmt"
-	"github.com/holdlab/holdlab/fakeapi/wire"
+	"slices"
 	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
 // The engine's API for the IncomingPhoneNumber resource: what
@@ -109,7 +111,7 @@ func (e *Engine) DeleteNumber(sid string) error {
 	delete(e.numbers, n.PhoneNumber)
 	for i, o := range e.numberOrder {
 		if o == n {
-			e.numberOrder = append(e.numberOrder[:i], e.numberOrder[i+1:]...)
+			e.numberOrder = slices.Delete(e.numberOrder, i, i+1)
 			break
 		}
 	}

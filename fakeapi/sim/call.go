@@ -103,6 +103,9 @@ type Call struct {
 	// heardChecked is the first interval the checks after each step have
 	// not yet found sound (invariants.go).
 	heardChecked int
+	// heardForgotten says Config.TraceLimit made the history forget its
+	// oldest intervals.
+	heardForgotten bool
 }
 
 // Live reports whether the call has not ended.

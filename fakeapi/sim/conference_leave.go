@@ -1,6 +1,9 @@
 package sim
 
-import "net/url"
+import (
+	"net/url"
+	"slices"
+)
 
 // Leaving a conference: a participant leaves (hangs up, is kicked, is
 // redirected, presses *, reaches its time limit), its <Dial> completes, and
@@ -24,7 +27,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	}
 	for i, o := range cf.parts {
 		if o == pt {
-			cf.parts = append(cf.parts[:i], cf.parts[i+1:]...)
+			cf.parts = slices.Delete(cf.parts, i, i+1)
 			break
 		}
 	}

@@ -76,9 +76,11 @@
 //   - hearing.go: what each party hears, over time.
 //   - webhooks.go: the standard request parameters and a call's status
 //     callbacks.
-//   - trace.go, tracelog.go: the trace; tracefacts.go: the typed fields
-//     of its entries (the room, what a party hears, the cause, the webhook
-//     or REST request), for programs.
+//   - trace.go, tracelog.go: the trace (a ring with Config.TraceLimit);
+//     tracefacts.go: the typed fields of its entries (the room, what a
+//     party hears, the cause, the webhook or REST request), for programs.
+//   - snapshot.go: the persistent records (calls, numbers, conferences,
+//     queues, phones, the clock, the SID sequence), taken and restored.
 //   - invariants.go: the states Twilio could never be in.
 //
 // The engine's API, by resource, as fakeapi/rest_*.go serves it:

@@ -25,6 +25,11 @@ type Config struct {
 	MediaDuration time.Duration
 	// Logger receives every trace entry at debug level. Optional.
 	Logger *slog.Logger
+	// TraceLimit bounds what the engine remembers of the past: the trace
+	// keeps at most TraceLimit entries, and each call at most TraceLimit
+	// intervals of its hearing history, forgetting the oldest first.
+	// 0 (the default): no bound, every entry and interval is kept.
+	TraceLimit int
 	// CheckInvariants makes the engine check its invariants (see
 	// CheckInvariants) after every Step, Deliver and SetNow, and record
 	// what is broken (see Violations). Meant for tests: a check walks every
@@ -42,8 +47,9 @@ type Engine struct {
 	now   time.Time
 	seq   uint64 // trace and event sequence
 
-	events eventQueue
-	evSeq  uint64
+	events    eventQueue
+	evSeq     uint64
+	compactAt int // compactEvents when the queue holds this many events
 
 	effects  []*Effect
 	effectID uint64
@@ -90,7 +96,7 @@ func New(cfg Config) *Engine {
 		cfg.MediaDuration = 30 * time.Second
 	}
 	start := cfg.Start.UTC().Truncate(time.Millisecond)
-	return &Engine{
+	e := &Engine{
 		cfg:     cfg,
 		start:   start,
 		now:     start,
@@ -100,7 +106,11 @@ func New(cfg Config) *Engine {
 		numbers: map[string]*PhoneNumber{},
 		phones:  map[string]PhoneScript{},
 		mediaD:  map[string]time.Duration{},
+
+		compactAt: minCompact,
 	}
+	e.trace.setLimit(cfg.TraceLimit)
+	return e
 }
 
 // Now returns the current virtual time.
@@ -128,9 +138,13 @@ type event struct {
 	index int
 }
 
+// cancel stops ev from running. It stays in the queue until it is due or
+// compactEvents removes it, without its function and what that holds (a
+// call, typically).
 func (ev *event) cancel() {
 	if ev != nil {
 		ev.dead = true
+		ev.fn = nil
 	}
 }
 
@@ -157,10 +171,42 @@ func (q *eventQueue) Pop() any {
 // after schedules fn to run d from now. Events at the same instant run in
 // the order they were scheduled.
 func (e *Engine) after(d time.Duration, fn func()) *event {
+	if len(e.events) >= e.compactAt {
+		e.compactEvents()
+	}
 	e.evSeq++
 	ev := &event{at: e.now.Add(d), seq: e.evSeq, fn: fn}
 	heap.Push(&e.events, ev)
 	return ev
+}
+
+// minCompact is the fewest events the queue holds before compactEvents
+// looks for canceled ones.
+const minCompact = 1024
+
+// compactEvents removes the canceled events from the queue. A canceled
+// event stays in the queue until it is due (cancel only marks it), and
+// with it whatever its function holds: a ring timer canceled by an answer,
+// for instance, keeps its call for a minute of virtual time, and for ever
+// if the clock stands still while calls come and go. after calls it each
+// time the queue has doubled since the last time, which keeps its cost
+// constant per event and the queue at most about twice the events still
+// to run. Events are ordered by (at, seq), so the order they run in is the
+// same.
+func (e *Engine) compactEvents() {
+	live := e.events[:0]
+	for _, ev := range e.events {
+		if !ev.dead {
+			live = append(live, ev)
+		}
+	}
+	clear(e.events[len(live):])
+	for i, ev := range live {
+		ev.index = i
+	}
+	e.events = live
+	heap.Init(&e.events)
+	e.compactAt = max(2*len(live), minCompact)
 }
 
 // NextEvent returns the time of the next pending event, if any.
@@ -267,6 +313,7 @@ func (e *Engine) NextEffect() *Effect {
 		return nil
 	}
 	eff := e.effects[0]
+	e.effects[0] = nil
 	e.effects = e.effects[1:]
 	return eff
 }

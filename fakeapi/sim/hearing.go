@@ -153,6 +153,9 @@ func (e *Engine) flushHearing() {
 			c.hearing = h
 			c.hearSince = e.now
 			c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
+			if lim := e.cfg.TraceLimit; lim > 0 && len(c.intervals) > lim {
+				e.forgetIntervals(c, len(c.intervals)-lim)
+			}
 			heard := h
 			f := facts{hearing: &heard}
 			if c.Live() {
@@ -164,6 +167,16 @@ func (e *Engine) flushHearing() {
 	if len(e.recs.live) > 0 {
 		e.captureLive() // what recordings record follows (recording_contents.go)
 	}
+}
+
+// forgetIntervals drops the n oldest intervals of c's hearing history
+// (Config.TraceLimit). Reslicing keeps the appends amortised: the next
+// one that outgrows the array copies only what is kept.
+func (e *Engine) forgetIntervals(c *Call, n int) {
+	clear(c.intervals[:n])
+	c.intervals = c.intervals[n:]
+	c.heardForgotten = true
+	c.heardChecked = max(c.heardChecked-n, 0)
 }
 
 // Hears returns what the far end of the call hears now.
@@ -187,11 +200,15 @@ func (e *Engine) HeardAt(sid string, t time.Time) (Hearing, error) {
 			return iv.Hearing, nil
 		}
 	}
+	if c.heardForgotten {
+		return nothing("forgotten: older than the hearing history kept"), nil
+	}
 	return nothing("not yet created"), nil
 }
 
 // Intervals returns the call's hearing history; the last interval may still
-// be running (zero End).
+// be running (zero End). With Config.TraceLimit it holds the newest
+// intervals only.
 func (e *Engine) Intervals(sid string) ([]Interval, error) {
 	c, err := e.call(sid)
 	if err != nil {

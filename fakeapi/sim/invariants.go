@@ -367,9 +367,11 @@ func (k *invChecker) history() {
 			c.heardChecked = next
 		}
 	}
+	// traceChecked counts the entries forgotten (Config.TraceLimit,
+	// ClearTrace) too, so that it stays right as the trace moves on.
 	from := 1
 	if k.incremental {
-		from = max(e.traceChecked, 1)
+		from = max(e.traceChecked-e.trace.dropped, 1)
 	}
 	n := e.trace.len()
 	next := n
@@ -381,7 +383,7 @@ func (k *invChecker) history() {
 		}
 	}
 	if k.incremental {
-		e.traceChecked = next
+		e.traceChecked = e.trace.dropped + next
 	}
 }
 

@@ -43,9 +43,23 @@ type sound struct {
 	loop int
 }
 
-// length is how long s plays in all, or forever.
+// maxSound is the longest a sound plays in all before the player takes it
+// for one that never ends: a century, far longer than any call lasts and
+// far from time.Duration's limit (292 years), so that neither loop times
+// length nor the clock plus that can overflow.
+const maxSound = 100 * 365 * 24 * time.Hour
+
+// length is how long s plays in all, or forever: loop 0 (or less) plays
+// forever, and so does a loop count whose total would pass maxSound, such
+// as <Play loop="400000000"> of 30 seconds of audio (as a product it
+// overflows, and the music would end at once). It is never negative.
 func (s sound) length() (total time.Duration, forever bool) {
-	if s.loop == 0 {
+	switch {
+	case s.loop <= 0:
+		return 0, true
+	case s.d <= 0:
+		return 0, false
+	case s.d > maxSound/time.Duration(s.loop):
 		return 0, true
 	}
 	return s.d * time.Duration(s.loop), false

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -212,7 +213,7 @@ func (e *Engine) removeMember(m *member) {
 	q := m.q
 	for i, o := range q.members {
 		if o == m {
-			q.members = append(q.members[:i], q.members[i+1:]...)
+			q.members = slices.Delete(q.members, i, i+1)
 			break
 		}
 	}
@@ -294,7 +295,7 @@ func (e *Engine) removeWaiter(w *queueWaiter) {
 	q := w.q
 	for i, o := range q.waiters {
 		if o == w {
-			q.waiters = append(q.waiters[:i], q.waiters[i+1:]...)
+			q.waiters = slices.Delete(q.waiters, i, i+1)
 			break
 		}
 	}

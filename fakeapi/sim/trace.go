@@ -64,16 +64,64 @@ type Entry struct {
 	REST *RESTRef
 }
 
-// Trace returns every entry so far, in order.
+// Trace returns every entry the trace holds, in order: every entry so far,
+// unless Config.TraceLimit made it forget the oldest or ClearTrace emptied
+// it.
 func (e *Engine) Trace() []Entry { return e.trace.from(0) }
 
-// TraceSince returns the entries with Seq greater than seq.
-func (e *Engine) TraceSince(seq uint64) []Entry {
-	i := e.trace.len()
-	for i > 0 && e.trace.at(i-1).Seq > seq {
-		i--
+// TraceSince returns the entries held with Seq greater than seq.
+func (e *Engine) TraceSince(seq uint64) []Entry { return e.trace.from(e.trace.after(seq)) }
+
+// TraceLen returns the number of entries the trace holds.
+func (e *Engine) TraceLen() int { return e.trace.len() }
+
+// LastSeq returns the Seq of the newest entry so far, held or not (0 before
+// the first). Seqs go on growing after ClearTrace.
+func (e *Engine) LastSeq() uint64 { return e.seq }
+
+// ClearTrace forgets every entry of the trace. Seqs are not reused: the
+// next entry's Seq follows the last one's.
+func (e *Engine) ClearTrace() { e.trace.clear() }
+
+// TraceFilter selects entries of the trace for TracePage.
+type TraceFilter struct {
+	// After and Through bound the entries' Seq: greater than After, and at
+	// most Through (0: no upper bound).
+	After, Through uint64
+	// Call, if not empty, keeps only the entries about that call SID.
+	Call string
+}
+
+// tracePageScan bounds how many entries one TracePage looks at, so that a
+// filter that matches few entries of a long trace does not hold the
+// caller's lock for long.
+const tracePageScan = 16 << 10
+
+// TracePage appends to buf at most max entries held that f selects (max ≤
+// 0: 256), oldest first, and returns them with the Seq to continue after
+// (the next page is the one with After set to it) and whether no entry f
+// selects is left. It looks at a bounded number of entries, so a page may
+// be empty without being the last. Callers that stream a long trace take
+// it one page at a time without holding the engine in between.
+func (e *Engine) TracePage(buf []Entry, f TraceFilter, max int) (page []Entry, next uint64, done bool) {
+	if max <= 0 {
+		max = 256
 	}
-	return e.trace.from(i)
+	next = f.After
+	n := e.trace.len()
+	i := e.trace.after(f.After)
+	for scanned := 0; i < n && len(buf) < max && scanned < tracePageScan; i, scanned = i+1, scanned+1 {
+		en := e.trace.at(i)
+		if f.Through != 0 && en.Seq > f.Through {
+			return buf, next, true
+		}
+		next = en.Seq
+		if f.Call == "" || en.Call == f.Call {
+			buf = append(buf, *en)
+		}
+	}
+	done = i >= n || (f.Through != 0 && e.trace.at(i).Seq > f.Through)
+	return buf, next, done
 }
 
 // WriteTrace renders entries for people, one per line, with times as offsets
@@ -115,11 +163,17 @@ func (e *Engine) traceCode(c *Call, kind EntryKind, code int, format string, arg
 // by concatenation, which costs a fraction of fmt.Sprintf. f are its
 // typed fields.
 func (e *Engine) traceText(c *Call, kind EntryKind, code int, text string, f facts) {
-	e.seq++
 	sid := ""
 	if c != nil {
 		sid = c.Sid
 	}
+	e.traceSid(sid, kind, code, text, f)
+}
+
+// traceSid adds an entry about the call sid ("" for none), whether or not
+// the engine knows that call; f are its typed fields.
+func (e *Engine) traceSid(sid string, kind EntryKind, code int, text string, f facts) {
+	e.seq++
 	en := Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text}
 	f.fill(&en)
 	e.trace.add(en)
@@ -159,12 +213,5 @@ func quoteShort(s string, n int) string {
 // request, with the Twilio error code it answered (0 for a delay alone).
 // callSid names the call the request was about, if any.
 func (e *Engine) NoteFault(callSid string, code int, text string) {
-	var c *Call
-	if callSid != "" {
-		c = e.calls[callSid]
-	}
-	e.traceCode(c, KindFault, code, "%s", text)
-	if c == nil && callSid != "" {
-		e.trace.at(e.trace.len() - 1).Call = callSid
-	}
+	e.traceSid(callSid, KindFault, code, text, facts{})
 }

@@ -90,6 +90,7 @@ const (
 	CauseError             Cause = "error"               // a queue's waitUrl failed
 	CauseNoRoom            Cause = "no-such-queue"       // <Dial><Queue> of a queue that does not exist
 	CauseBridgingInProcess Cause = "bridging-in-process" // the dialer left while the <Queue url> played
+	CauseRestored          Cause = "restored"            // serve restored a record that was live when it stopped (snapshot.go)
 )
 
 // leaveCauses are the causes of leaving a room, by how.

@@ -28,3 +28,54 @@ func TestTraceLog(t *testing.T) {
 		}
 	}
 }
+
+// With a limit the log keeps the newest entries, in order, whatever the
+// limit is against the chunk size, and finds them by Seq.
+func TestTraceLogRing(t *testing.T) {
+	for _, limit := range []int{1, 5, traceChunk - 1, traceChunk, traceChunk + 3, 3 * traceChunk} {
+		var log traceLog
+		log.setLimit(limit)
+		total := 4*traceChunk + 17
+		for i := range total {
+			log.add(Entry{Seq: uint64(i + 1)})
+			if want := min(i+1, limit); log.len() != want {
+				t.Fatalf("limit %d, after %d adds: len %d, want %d", limit, i+1, log.len(), want)
+			}
+		}
+		got := log.from(0)
+		for i, en := range got {
+			if want := uint64(total - limit + i + 1); en.Seq != want {
+				t.Fatalf("limit %d: entry %d has Seq %d, want %d", limit, i, en.Seq, want)
+			}
+		}
+		if log.dropped != total-limit {
+			t.Errorf("limit %d: dropped %d, want %d", limit, log.dropped, total-limit)
+		}
+		if len(log.chunks) > limit/traceChunk+2 {
+			t.Errorf("limit %d: %d chunks held", limit, len(log.chunks))
+		}
+		first := uint64(total - limit + 1)
+		for _, seq := range []uint64{0, first - 1, first, first + uint64(limit)/2, uint64(total)} {
+			i := log.after(seq)
+			if want := int(max(seq, first-1) - (first - 1)); i != want {
+				t.Errorf("limit %d: after(%d) = %d, want %d", limit, seq, i, want)
+			}
+		}
+	}
+}
+
+// Clearing forgets every entry; adding goes on.
+func TestTraceLogClear(t *testing.T) {
+	var log traceLog
+	for i := range traceChunk + 10 {
+		log.add(Entry{Seq: uint64(i + 1)})
+	}
+	log.clear()
+	if log.len() != 0 || log.from(0) != nil || log.dropped != traceChunk+10 {
+		t.Fatalf("after clear: len %d, dropped %d", log.len(), log.dropped)
+	}
+	log.add(Entry{Seq: 99})
+	if got := log.from(0); len(got) != 1 || got[0].Seq != 99 {
+		t.Fatalf("after clear and add: %v", got)
+	}
+}

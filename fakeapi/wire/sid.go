@@ -17,16 +17,51 @@ import (
 // A SIDGenerator is not safe for concurrent use: callers serialize access
 // (holdlab calls it under its state lock).
 type SIDGenerator struct {
+	pcg    *rand.PCG
 	rng    *rand.Rand
 	counts map[string]int
 }
 
 // NewSIDGenerator returns a generator whose sequence is fixed by seed.
 func NewSIDGenerator(seed uint64) *SIDGenerator {
-	return &SIDGenerator{
-		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		counts: make(map[string]int),
+	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
+	return &SIDGenerator{pcg: pcg, rng: rand.New(pcg), counts: make(map[string]int)}
+}
+
+// SIDState is where a SIDGenerator is in its sequence: what another
+// process needs to go on issuing SIDs after those already issued, and
+// never one of them again.
+type SIDState struct {
+	// RNG is the state of the generator's PCG (rand.PCG.MarshalBinary).
+	RNG []byte `json:"rng"`
+	// Counts is how many SIDs were issued, by prefix.
+	Counts map[string]int `json:"counts"`
+}
+
+// State returns where g is in its sequence.
+func (g *SIDGenerator) State() SIDState {
+	rng, _ := g.pcg.MarshalBinary() // never fails
+	counts := make(map[string]int, len(g.counts))
+	for k, v := range g.counts {
+		counts[k] = v
 	}
+	return SIDState{RNG: rng, Counts: counts}
+}
+
+// RestoreSIDGenerator returns a generator that goes on from s: the SIDs it
+// issues are those the generator s was taken from would have issued next.
+func RestoreSIDGenerator(s SIDState) (*SIDGenerator, error) {
+	g := NewSIDGenerator(0)
+	if err := g.pcg.UnmarshalBinary(s.RNG); err != nil {
+		return nil, fmt.Errorf("restore SID generator: %w", err)
+	}
+	for k, v := range s.Counts {
+		if v < 0 {
+			return nil, fmt.Errorf("restore SID generator: negative count %d for %q", v, k)
+		}
+		g.counts[k] = v
+	}
+	return g, nil
 }
 
 // Next returns the next SID for prefix (e.g. "CA", "CF", "QU", "PN"),

@@ -92,3 +92,25 @@ func TestShort(t *testing.T) {
 		}
 	}
 }
+
+// A generator restored from another's state issues what that one would
+// have issued next.
+func TestSIDGeneratorState(t *testing.T) {
+	a := NewSIDGenerator(42)
+	for range 5 {
+		a.Next("CA")
+	}
+	a.Next("PN")
+	b, err := RestoreSIDGenerator(a.State())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"CA", "PN", "CF", "CA"} {
+		if x, y := a.Next(p), b.Next(p); x != y {
+			t.Fatalf("Next(%q): restored %s, want %s", p, y, x)
+		}
+	}
+	if _, err := RestoreSIDGenerator(SIDState{RNG: []byte("nope")}); err == nil {
+		t.Error("a malformed state was restored")
+	}
+}
