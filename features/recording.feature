@@ -1,3 +1,4 @@
+@recording
 Feature: Recording a call that goes on hold
   Contact centres record their calls, and pause the recording while the
   customer is on hold. A recording of the customer's call records what the
