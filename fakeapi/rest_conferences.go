@@ -295,7 +295,7 @@ func (f *Fake) participantJSON(p *sim.Participant) wire.Participant {
 }
 
 // createdParticipantJSON renders a Participant resource as created: with
-// queue_time, only in the create response (twilio-model.md §3.4).
+// queue_time, only in the create response (https://www.twilio.com/docs/voice/api/conference-participant-resource).
 func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.Participant {
 	out := f.participantJSON(p)
 	out.QueueTime = wire.Ptr("0")
