@@ -105,68 +105,64 @@ func (f *Fake) createCallRecording(w http.ResponseWriter, r *http.Request, form 
 }
 
 func (f *Fake) listCallRecordings(w http.ResponseWriter, r *http.Request, form url.Values) error {
-	callSid, err := callPath(r)
-	if err != nil {
-		return err
-	}
-	req, err := wire.ParsePageRequest(form)
-	if err != nil {
-		return err
-	}
-	created, err := timeFilters(form, "DateCreated")
-	if err != nil {
-		return err
-	}
-	return listJSON(f, w, r, form, req, wire.KeyRecordings, func(e *sim.Engine) ([]*sim.Recording, error) {
-		return e.CallRecordings(callSid, created)
-	}, f.callRecordingJSON)
+	return listRecordingsOf(f, w, r, form, callRecordings, f.callRecordingJSON)
 }
 
 func (f *Fake) fetchCallRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
-	callSid, err := callPath(r)
-	if err != nil {
-		return err
-	}
-	sid := resourceSid(r)
-	return viewJSON(f, w, func(e *sim.Engine) (*sim.Recording, error) {
-		return e.CallRecording(callSid, sid)
-	}, f.callRecordingJSON)
+	return fetchRecordingOf(f, w, r, callRecordings, f.callRecordingJSON)
 }
 
 func (f *Fake) updateCallRecording(w http.ResponseWriter, r *http.Request, form url.Values) error {
-	callSid, err := callPath(r)
-	if err != nil {
-		return err
-	}
-	u, err := recordingUpdate(form)
-	if err != nil {
-		return err
-	}
-	sid := resourceSid(r)
-	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Recording, error) {
-		return e.UpdateCallRecording(callSid, sid, u)
-	}, f.callRecordingJSON)
+	return updateRecordingOf(f, w, r, form, callRecordings, f.callRecordingJSON)
 }
 
 func (f *Fake) deleteCallRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
-	callSid, err := callPath(r)
-	if err != nil {
-		return err
-	}
-	sid := resourceSid(r)
-	return doNoContent(f, w, func(e *sim.Engine) error {
-		rec, err := e.CallRecording(callSid, sid)
-		if err != nil {
-			return err
-		}
-		return e.DeleteRecording(rec)
-	})
+	return deleteRecordingOf(f, w, r, callRecordings)
 }
 
 // --- a conference's recordings ---
 
 func (f *Fake) listConferenceRecordings(w http.ResponseWriter, r *http.Request, form url.Values) error {
-	confSid, err := conferencePath(r)
+	return listRecordingsOf(f, w, r, form, conferenceRecordings, f.conferenceRecordingJSON)
+}
+
+func (f *Fake) fetchConferenceRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+	return fetchRecordingOf(f, w, r, conferenceRecordings, f.conferenceRecordingJSON)
+}
+
+func (f *Fake) updateConferenceRecording(w http.ResponseWriter, r *http.Request, form url.Values) error {
+	return updateRecordingOf(f, w, r, form, conferenceRecordings, f.conferenceRecordingJSON)
+}
+
+func (f *Fake) deleteConferenceRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+	return deleteRecordingOf(f, w, r, conferenceRecordings)
+}
+
+// recordingParent is a resource whose recordings the REST API serves under
+// its own path: a call or a conference.
+type recordingParent struct {
+	// sid reads the parent's SID from the path (404 if malformed).
+	sid    func(r *http.Request) (string, error)
+	list   func(e *sim.Engine, parent string, created []sim.TimeFilter) ([]*sim.Recording, error)
+	get    func(e *sim.Engine, parent, sid string) (*sim.Recording, error)
+	update func(e *sim.Engine, parent, sid string, u sim.RecordingUpdate) (*sim.Recording, error)
+}
+
+var (
+	callRecordings = recordingParent{sid: callPath,
+		list:   (*sim.Engine).CallRecordings,
+		get:    (*sim.Engine).CallRecording,
+		update: (*sim.Engine).UpdateCallRecording}
+	conferenceRecordings = recordingParent{sid: conferencePath,
+		list:   (*sim.Engine).ConferenceRecordings,
+		get:    (*sim.Engine).ConferenceRecording,
+		update: (*sim.Engine).UpdateConferenceRecording}
+)
+
+// listRecordingsOf lists a parent's recordings, filtered by DateCreated
+// and paged.
+func listRecordingsOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, p recordingParent, render func(*sim.Recording) J) error {
+	parent, err := p.sid(r)
 	if err != nil {
 		return err
 	}
@@ -179,23 +175,23 @@ func (f *Fake) listConferenceRecordings(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	return listJSON(f, w, r, form, req, wire.KeyRecordings, func(e *sim.Engine) ([]*sim.Recording, error) {
-		return e.ConferenceRecordings(confSid, created)
-	}, f.conferenceRecordingJSON)
+		return p.list(e, parent, created)
+	}, render)
 }
 
-func (f *Fake) fetchConferenceRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
-	confSid, err := conferencePath(r)
+// fetchRecordingOf answers one of a parent's recordings.
+func fetchRecordingOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, p recordingParent, render func(*sim.Recording) J) error {
+	parent, err := p.sid(r)
 	if err != nil {
 		return err
 	}
 	sid := resourceSid(r)
-	return viewJSON(f, w, func(e *sim.Engine) (*sim.Recording, error) {
-		return e.ConferenceRecording(confSid, sid)
-	}, f.conferenceRecordingJSON)
+	return viewJSON(f, w, func(e *sim.Engine) (*sim.Recording, error) { return p.get(e, parent, sid) }, render)
 }
 
-func (f *Fake) updateConferenceRecording(w http.ResponseWriter, r *http.Request, form url.Values) error {
-	confSid, err := conferencePath(r)
+// updateRecordingOf pauses, resumes or stops one of a parent's recordings.
+func updateRecordingOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, p recordingParent, render func(*sim.Recording) J) error {
+	parent, err := p.sid(r)
 	if err != nil {
 		return err
 	}
@@ -204,19 +200,18 @@ func (f *Fake) updateConferenceRecording(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	sid := resourceSid(r)
-	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Recording, error) {
-		return e.UpdateConferenceRecording(confSid, sid, u)
-	}, f.conferenceRecordingJSON)
+	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.Recording, error) { return p.update(e, parent, sid, u) }, render)
 }
 
-func (f *Fake) deleteConferenceRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
-	confSid, err := conferencePath(r)
+// deleteRecordingOf deletes one of a parent's recordings.
+func deleteRecordingOf(f *Fake, w http.ResponseWriter, r *http.Request, p recordingParent) error {
+	parent, err := p.sid(r)
 	if err != nil {
 		return err
 	}
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error {
-		rec, err := e.ConferenceRecording(confSid, sid)
+		rec, err := p.get(e, parent, sid)
 		if err != nil {
 			return err
 		}
