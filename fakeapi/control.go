@@ -299,6 +299,15 @@ type phoneJSON struct {
 	Presses     []pressJSON `json:"presses,omitempty"`
 }
 
+// script is the PhoneScript a phone's JSON describes.
+func (p phoneJSON) script() sim.PhoneScript {
+	s := sim.PhoneScript{Name: p.Name, Answer: sim.Answer(p.Answer), After: time.Duration(p.After), HangUpAfter: time.Duration(p.HangUpAfter)}
+	for _, k := range p.Presses {
+		s.Presses = append(s.Presses, sim.Press{After: time.Duration(k.After), Digits: k.Digits})
+	}
+	return s
+}
+
 type pressJSON struct {
 	After  duration `json:"after"`
 	Digits string   `json:"digits"`
@@ -309,11 +318,7 @@ func (f *Fake) ctlSetPhone(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
-	s := sim.PhoneScript{Name: req.Name, Answer: sim.Answer(req.Answer), After: time.Duration(req.After), HangUpAfter: time.Duration(req.HangUpAfter)}
-	for _, p := range req.Presses {
-		s.Presses = append(s.Presses, sim.Press{After: time.Duration(p.After), Digits: p.Digits})
-	}
-	if err := f.SetPhone(r.PathValue("address"), s); err != nil {
+	if err := f.SetPhone(r.PathValue("address"), req.script()); err != nil {
 		return err
 	}
 	return f.ctlGetPhone(w, r)

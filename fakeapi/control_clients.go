@@ -2,7 +2,6 @@ package fakeapi
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
@@ -76,11 +75,7 @@ func (f *Fake) ctlRegisterClient(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &req); err != nil {
 		return err
 	}
-	s := sim.PhoneScript{Name: req.Name, Answer: sim.Answer(req.Answer), After: time.Duration(req.After), HangUpAfter: time.Duration(req.HangUpAfter)}
-	for _, p := range req.Presses {
-		s.Presses = append(s.Presses, sim.Press{After: time.Duration(p.After), Digits: p.Digits})
-	}
-	if err := f.RegisterClient(r.PathValue("identity"), s); err != nil {
+	if err := f.RegisterClient(r.PathValue("identity"), req.script()); err != nil {
 		return err
 	}
 	return f.ctlGetClient(w, r)
