@@ -3,7 +3,6 @@ package sim
 import (
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/cockroachdb/datadriven"
 	"github.com/holdlab/holdlab/fakeapi/wire"
@@ -61,21 +60,7 @@ func (s *script) cmdApplication(td *datadriven.TestData) string {
 }
 
 func (s *script) cmdClient(td *datadriven.TestData) string {
-	ps := PhoneScript{
-		Name:        s.opt(td, "name", ""),
-		Answer:      Answer(s.opt(td, "answer", "")),
-		After:       s.dur(td, "after", 0),
-		HangUpAfter: s.dur(td, "hangup-after", 0),
-	}
-	for _, p := range s.list(td, "press") {
-		at, digits, ok := strings.Cut(p, ":")
-		d, err := time.ParseDuration(at)
-		if !ok || err != nil {
-			td.Fatalf(s.t, "press=%s: want <duration>:<digits>", p)
-		}
-		ps.Presses = append(ps.Presses, Press{After: d, Digits: digits})
-	}
-	return s.done("", s.w.e.RegisterClient(s.pos(td, 0, "identity"), ps))
+	return s.done("", s.w.e.RegisterClient(s.pos(td, 0, "identity"), s.phoneScript(td)))
 }
 
 func (s *script) cmdUnregisterClient(td *datadriven.TestData) string {

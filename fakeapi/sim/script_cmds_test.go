@@ -305,6 +305,12 @@ func (s *script) cmdNumber(td *datadriven.TestData) string {
 }
 
 func (s *script) cmdPhone(td *datadriven.TestData) string {
+	return s.done("", s.w.e.SetPhone(s.pos(td, 0, "address"), s.phoneScript(td)))
+}
+
+// phoneScript reads how a phone or an SDK device behaves: name, answer,
+// after, hangup-after and press=<duration>:<digits>.
+func (s *script) phoneScript(td *datadriven.TestData) PhoneScript {
 	ps := PhoneScript{
 		Name:        s.opt(td, "name", ""),
 		Answer:      Answer(s.opt(td, "answer", "")),
@@ -319,7 +325,7 @@ func (s *script) cmdPhone(td *datadriven.TestData) string {
 		}
 		ps.Presses = append(ps.Presses, Press{After: d, Digits: digits})
 	}
-	return s.done("", s.w.e.SetPhone(s.pos(td, 0, "address"), ps))
+	return ps
 }
 
 func (s *script) cmdApp(td *datadriven.TestData) string {
