@@ -106,6 +106,8 @@ func routeTable() []route {
 		control("POST", ctl+"clock/advance", (*Fake).ctlAdvance),
 		control("GET", ctl+"trace", (*Fake).ctlTrace),
 		control("DELETE", ctl+"trace", (*Fake).ctlClearTrace),
+		control("GET", ctl+"events", (*Fake).ctlEvents),
+		control("GET", ctl+"state", (*Fake).ctlState),
 		control("POST", ctl+"faults", (*Fake).ctlInjectFault),
 		control("GET", ctl+"faults", (*Fake).ctlFaults),
 		control("DELETE", ctl+"faults", (*Fake).ctlClearFaults),
