@@ -236,19 +236,19 @@ func (s *eventStream) entries() error {
 	}
 }
 
-// state appends the picture if it changed since the last one sent (the
-// clock aside: clock events carry it).
+// state appends the picture if it changed since the last one sent, the
+// clock aside (clock events carry it as it moves).
 func (s *eventStream) state() {
 	p := s.f.Picture()
+	clock := p.Clock
 	p.Clock = clockJSON{}
 	raw, err := json.Marshal(p)
 	if err != nil || bytes.Equal(raw, s.sent) {
 		return
 	}
 	s.sent = raw
-	s.buf.WriteString("event: state\ndata: ")
-	s.buf.Write(raw)
-	s.buf.WriteString("\n\n")
+	p.Clock = clock
+	s.event("state", "", p)
 }
 
 // PictureJSON is the account's live picture (GET /holdlab/state, and the
