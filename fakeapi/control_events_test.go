@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -254,4 +256,99 @@ func TestStatePicture(t *testing.T) {
 	if len(p.Conferences) != 1 || p.Conferences[0].Sid != confSid || p.Clock.Mode != "manual" {
 		t.Errorf("picture %+v", p)
 	}
+}
+
+// blockingWriter is a reader of the event stream that stops reading: its
+// writes wait until it is released.
+type blockingWriter struct {
+	header  http.Header
+	wrote   chan struct{} // a write began
+	release chan struct{}
+	mu      sync.Mutex
+	buf     strings.Builder
+}
+
+func (w *blockingWriter) Header() http.Header { return w.header }
+func (w *blockingWriter) WriteHeader(int)     {}
+func (w *blockingWriter) Flush()              {}
+func (w *blockingWriter) Write(p []byte) (int, error) {
+	select {
+	case w.wrote <- struct{}{}:
+	default:
+	}
+	<-w.release
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *blockingWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// A reader that stops reading holds up nothing: calls run to their end
+// while it is stuck, and once it reads again it catches up with the trace
+// and the latest picture.
+func TestEventsSlowReaderBlocksNothing(t *testing.T) {
+	f := newFake(t, fakeapi.Options{})
+	w := &blockingWriter{header: http.Header{}, wrote: make(chan struct{}, 1), release: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req := httptest.NewRequest("GET", "/holdlab/events", nil).WithContext(ctx)
+	req.SetBasicAuth(f.AccountSid(), f.AuthToken())
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		f.Handler().ServeHTTP(w, req)
+	}()
+	select {
+	case <-w.wrote: // stuck in its first write
+	case <-ctx.Done():
+		t.Fatal("the stream never wrote")
+	}
+
+	api := f.RestClient()
+	ran := make(chan error, 1)
+	go func() {
+		for i := range 200 {
+			to, from, twiml := "+15550002000", "+15550001000", `<Response><Say>Hello</Say><Pause length="1"/></Response>`
+			if _, err := api.CreateCall(&openapi.CreateCallParams{To: &to, From: &from, Twiml: &twiml}); err != nil {
+				ran <- err
+				return
+			}
+			if i%20 == 0 {
+				f.Advance(10 * time.Second)
+			}
+		}
+		f.Advance(time.Minute)
+		ran <- nil
+	}()
+	bound := time.NewTimer(20 * time.Second)
+	defer bound.Stop()
+	select {
+	case err := <-ran:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-bound.C:
+		t.Fatal("the engine was held up by a reader that does not read")
+	}
+	last := f.Picture().LastSeq
+	if last < 2000 {
+		t.Fatalf("only %d trace entries: the test wants a long trace", last)
+	}
+
+	close(w.release) // it reads again
+	want := fmt.Sprintf(`"seq":%d,`, last)
+	for !strings.Contains(w.String(), want) || !strings.Contains(w.String()[strings.LastIndex(w.String(), "event: state"):], `"live":false`) {
+		select {
+		case <-w.wrote:
+		case <-ctx.Done():
+			t.Fatalf("the reader did not catch up with entry %d", last)
+		}
+	}
+	cancel()
+	<-served
 }
