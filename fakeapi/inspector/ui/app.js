@@ -117,7 +117,11 @@ function renderCalls(p) {
     const last = why.get(c.sid);
     cells[3].replaceChildren(el("span", { class: "status", text: c.status }));
     if (last && !c.live) cells[3].append(el("div", { class: "since", text: last.text }));
-    cells[4].replaceChildren(c.parent_call_sid ? el("code", { title: c.parent_call_sid, text: short(c.parent_call_sid) }) : "—");
+    const kids = p.calls.filter((x) => x.parent_call_sid === c.sid);
+    cells[4].replaceChildren();
+    if (c.parent_call_sid) cells[4].append("child of ", el("code", { title: c.parent_call_sid, text: short(c.parent_call_sid) }));
+    if (kids.length) cells[4].append(c.parent_call_sid ? "; " : "", "parent of ", ...kids.flatMap((k, j) => [j ? ", " : "", el("code", { title: k.sid, text: short(k.sid) })]));
+    if (!cells[4].firstChild) cells[4].textContent = "—";
     const hears = el("span", { class: "hears", "data-kind": c.hears.kind || "" },
       el("span", { class: "swatch " + hearingClass(c.hears), "aria-hidden": "true" }),
       el("span", { class: "hears-text", text: c.hears_plain }));
