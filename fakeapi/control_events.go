@@ -391,7 +391,7 @@ func partyName(sid, label string) string {
 func PlainHearing(h sim.Hearing, name func(sid string) string) string {
 	withDetail := func(s string) string {
 		if h.Detail != "" {
-			return s + ": " + h.Detail
+			return s + " (" + h.Detail + ")"
 		}
 		return s
 	}
@@ -426,6 +426,12 @@ func PlainHearing(h sim.Hearing, name func(sid string) string) string {
 	case sim.HearSilence:
 		return withDetail("silence: connected, but nothing plays")
 	case sim.HearNothing:
+		switch h.Detail {
+		case "ended":
+			return "nothing: the call has ended"
+		case "not answered":
+			return "nothing yet: not answered"
+		}
 		return withDetail("nothing: not connected")
 	}
 	return h.String()

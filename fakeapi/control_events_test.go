@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi"
+	"github.com/holdlab/holdlab/fakeapi/sim"
 	"github.com/holdlab/holdlab/fakeapi/wire"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
@@ -351,4 +352,30 @@ func TestEventsSlowReaderBlocksNothing(t *testing.T) {
 	}
 	cancel()
 	<-served
+}
+
+// What a party hears, in words for someone learning.
+func TestPlainHearing(t *testing.T) {
+	name := func(sid string) string {
+		return map[string]string{"CA1": "agent (CA..0001)", "CA2": "customer (CA..0002)"}[sid]
+	}
+	for _, tc := range []struct {
+		h    sim.Hearing
+		want string
+	}{
+		{sim.Hearing{Kind: sim.HearParty, Parties: []string{"CA1"}}, "talking with agent (CA..0001)"},
+		{sim.Hearing{Kind: sim.HearParty, Parties: []string{"CA1", "CA2"}}, "talking with agent (CA..0001), customer (CA..0002)"},
+		{sim.Hearing{Kind: sim.HearMedia, Source: "hold-music", Media: "https://x.test/m.mp3"}, "hold music (https://x.test/m.mp3)"},
+		{sim.Hearing{Kind: sim.HearMedia, Source: "wait-music", Media: "https://x.test/w.mp3"}, "wait music, waiting to be connected (https://x.test/w.mp3)"},
+		{sim.Hearing{Kind: sim.HearMedia, Source: "say", Media: "Please hold"}, "a voice saying “Please hold”"},
+		{sim.Hearing{Kind: sim.HearMedia, Source: "play", Media: "https://x.test/a.mp3"}, "a recording playing (https://x.test/a.mp3)"},
+		{sim.Hearing{Kind: sim.HearRingback}, "ringing: waiting for the other side to answer"},
+		{sim.Hearing{Kind: sim.HearSilence, Detail: "pause"}, "silence: connected, but nothing plays (pause)"},
+		{sim.Hearing{Kind: sim.HearNothing, Detail: "not answered"}, "nothing yet: not answered"},
+		{sim.Hearing{Kind: sim.HearNothing, Detail: "ended"}, "nothing: the call has ended"},
+	} {
+		if got := fakeapi.PlainHearing(tc.h, name); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.h, got, tc.want)
+		}
+	}
 }
