@@ -17,6 +17,7 @@ package inspector
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -74,21 +75,37 @@ func serveTimeline(w http.ResponseWriter, f *fakeapi.Fake) {
 	_, _ = w.Write(buf.Bytes())
 }
 
+// maxLegs bounds the legs the live timeline draws: the newest, so that a
+// long session's picture stays readable and cheap to draw.
+const maxLegs = 24
+
 // Timeline builds the timeline of the fake's session so far from its
-// trace and its legs' hearing intervals.
+// trace and its legs' hearing intervals: every leg, or in a long session
+// the newest maxLegs legs and what happened since the oldest of them
+// began.
 func Timeline(f *fakeapi.Fake) timeline.Timeline {
 	in := timeline.Sim{Title: "holdlab serve: this session"}
+	var began time.Time
 	f.View(func(e *sim.Engine) {
-		in.Start, in.End = e.Start(), e.Now()
-		in.Entries = e.Trace()
+		began, in.Start, in.End = e.Start(), e.Start(), e.Now()
 		calls := e.Calls(sim.CallFilter{}) // newest first
+		if len(calls) > maxLegs {
+			calls = calls[:maxLegs]
+			in.Start = calls[len(calls)-1].DateCreated
+			in.Title = fmt.Sprintf("holdlab serve: the newest %d call legs", maxLegs)
+		}
 		for i := len(calls) - 1; i >= 0; i-- {
 			c := calls[i]
 			ivs, _ := e.Intervals(c.Sid)
 			in.Legs = append(in.Legs, timeline.Leg{Sid: c.Sid, Label: c.Label(), Intervals: ivs})
 		}
+		for _, en := range e.Trace() {
+			if !en.At.Before(in.Start) {
+				in.Entries = append(in.Entries, en)
+			}
+		}
 	})
 	t := timeline.FromSim(in)
-	t.Subtitle = "at " + sim.Offset(in.End.Sub(in.Start)) + " (" + in.End.UTC().Format(time.RFC3339) + ")"
+	t.Subtitle = "at " + sim.Offset(in.End.Sub(began)) + " (" + in.End.UTC().Format(time.RFC3339) + ")"
 	return t
 }

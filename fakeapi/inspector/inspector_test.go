@@ -48,3 +48,33 @@ func TestHandler(t *testing.T) {
 		}
 	}
 }
+
+// A long session's timeline draws its newest legs only.
+func TestTimelineNewestLegs(t *testing.T) {
+	f, err := fakeapi.New(fakeapi.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	api := f.RestClient()
+	var last string
+	for range 30 {
+		to, from, twiml := "+15550002000", "+15550001000", `<Response><Say>Hi</Say></Response>`
+		c, err := api.CreateCall(&openapi.CreateCallParams{To: &to, From: &from, Twiml: &twiml})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = *c.Sid
+		f.Advance(10 * time.Second)
+	}
+	tl := inspector.Timeline(f)
+	legs := 0
+	for _, l := range tl.Lanes {
+		if l.Kind == "leg" {
+			legs++
+		}
+	}
+	if legs != 24 || tl.Lanes[legs-1].ID != last || !strings.Contains(tl.Title, "newest 24") {
+		t.Errorf("%d leg lanes, the last %s (want %s), title %q", legs, tl.Lanes[legs-1].ID, last, tl.Title)
+	}
+}
