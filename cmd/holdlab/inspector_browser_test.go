@@ -59,7 +59,9 @@ func inspectorApp(t *testing.T) string {
 // TestInspectorInBrowser drives a hold and unhold through the REST API,
 // as an app would, and watches the page follow without a reload: the
 // calls, the conference, the hold and what each party hears (talking,
-// then hold music, then talking), within inspectorBound of each request.
+// then hold music, then talking), within inspectorBound of each request,
+// and the live timeline. Then it acts from the page: a hang-up by
+// keyboard, and a call running TwiML typed into the page.
 func TestInspectorInBrowser(t *testing.T) {
 	chromium := browserPath(t)
 	addr, _ := startServe(t, serveConfig{addr: "127.0.0.1:0", clock: "manual", seed: 7, seedSet: true})
@@ -131,7 +133,7 @@ func TestInspectorInBrowser(t *testing.T) {
 
 	// hearsOf is what the page says a party hears, by phone name.
 	hearsOf := func(name string) string {
-		return fmt.Sprintf(`[...document.querySelectorAll("#calls-body tr")].filter(r => r.querySelector("th").textContent.includes(%q)).map(r => r.querySelector(".hears-text").textContent).join("|")`, name)
+		return fmt.Sprintf(`[...document.querySelectorAll("#calls-body tr[data-sid]")].filter(r => r.querySelector("th").textContent.includes(%q)).map(r => r.querySelector(".hears-text").textContent).join("|")`, name)
 	}
 	// seen records, in the page, when cond first holds (Date.now(), ms).
 	watch := func(name, cond string) chromedp.Action[chromedp.Void] {
@@ -230,6 +232,16 @@ func TestInspectorInBrowser(t *testing.T) {
 		chromedp.KeyEvent("\r"),
 		waitJS(fmt.Sprintf(`document.getElementById("call-%s").className === "ended"`, cust)),
 		waitJS(`document.getElementById("result").textContent.includes("204")`))
+
+	// A learner's TwiML, from the page: a call to a phone that runs it,
+	// and the clock advanced from the page until the phone answers.
+	run("TwiML from the page",
+		chromedp.SetValue(chromedp.CSS("#twiml-to"), "+15550004000"),
+		chromedp.Click(chromedp.CSS("#twiml-form button")),
+		waitJS(`document.getElementById("result").textContent.includes(": 201 CA")`),
+		chromedp.SetValue(chromedp.CSS("#clock-by"), "2s"),
+		chromedp.Click(chromedp.CSS("#clock-form button")),
+		waitJS(`[...document.querySelectorAll("#calls-body .hears-text")].some(e => e.textContent.startsWith("a voice saying “Hello from holdlab”"))`))
 
 	mark, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.holdlabMark`))
 	if err != nil {

@@ -46,7 +46,7 @@ func TestServeInspectorPages(t *testing.T) {
 		path, contentType, has string
 	}{
 		{"/holdlab/ui/", "text/html", `<h1>holdlab inspector</h1>`},
-		{"/holdlab/ui/app.js", "text/javascript", `new EventSource(EVENTS)`},
+		{"/holdlab/ui/app.js", "text/javascript", `new EventSource(here(EVENTS))`},
 		{"/holdlab/ui/style.css", "text/css", `--hold: #fb8c00`},
 		{"/holdlab/ui/timeline.svg", "image/svg+xml", `<svg xmlns="http://www.w3.org/2000/svg"`},
 	} {

@@ -10,6 +10,10 @@ let source = null; // the EventSource
 const why = new Map(); // call SID -> the last status entry about it
 
 const $ = (id) => document.getElementById(id);
+// here makes a path absolute on this origin, without the credentials a
+// page opened as http://user:pass@host/… has in its URL (fetch refuses
+// URLs with credentials).
+const here = (path) => location.origin + path;
 const short = (sid) => (sid && sid.length > 8 ? sid.slice(0, 2) + ".." + sid.slice(-4) : sid || "");
 
 function el(tag, attrs, ...children) {
@@ -41,7 +45,7 @@ function hearingClass(h) {
 
 function connect() {
   if (source) source.close();
-  source = new EventSource(EVENTS);
+  source = new EventSource(here(EVENTS));
   source.onopen = () => setConnection("live", "live");
   source.onerror = () => setConnection("reconnecting…", "down");
   source.addEventListener("entry", (ev) => addEntry(JSON.parse(ev.data)));
@@ -186,7 +190,7 @@ async function refreshTimeline() {
   if (tlBusy) { tlAgain = true; return; }
   tlBusy = true;
   try {
-    const r = await fetch("timeline.svg", { cache: "no-store" });
+    const r = await fetch(here("/holdlab/ui/timeline.svg"), { cache: "no-store" });
     if (r.ok) {
       const doc = new DOMParser().parseFromString(await r.text(), "image/svg+xml");
       const svg = doc.documentElement;
@@ -212,7 +216,7 @@ async function act(method, path, body, form) {
     opts.body = JSON.stringify(body);
   }
   try {
-    const r = await fetch(path, opts);
+    const r = await fetch(here(path), opts);
     const text = await r.text();
     let msg = `${method} ${path}: ${r.status}`;
     try { const j = JSON.parse(text); if (j.message) msg += " " + j.message; else if (j.call_sid || j.sid) msg += " " + (j.call_sid || j.sid); } catch (e) { /* not JSON */ }
