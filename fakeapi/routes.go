@@ -92,6 +92,7 @@ func routeTable() []route {
 		// The control API: it speaks JSON.
 		control("POST", ctl+"calls", (*Fake).ctlPlaceCall),
 		control("POST", ctl+"calls/{sid}/hangup", (*Fake).ctlHangUp),
+		control("POST", ctl+"calls/{sid}/answer", (*Fake).ctlAnswer),
 		control("POST", ctl+"calls/{sid}/digits", (*Fake).ctlDigits),
 		control("GET", ctl+"calls/{sid}/hears", (*Fake).ctlHears),
 		control("GET", ctl+"recordings/{sid}/contents", (*Fake).ctlRecordingContents),

@@ -61,7 +61,8 @@ func inspectorApp(t *testing.T) string {
 // calls, the conference, the hold and what each party hears (talking,
 // then hold music, then talking), within inspectorBound of each request,
 // and the live timeline. Then it acts from the page: a hang-up by
-// keyboard, and a call running TwiML typed into the page.
+// keyboard, and a call running TwiML typed into the page to a phone
+// answered from the page.
 func TestInspectorInBrowser(t *testing.T) {
 	chromium := browserPath(t)
 	addr, _ := startServe(t, serveConfig{addr: "127.0.0.1:0", clock: "manual", seed: 7, seedSet: true})
@@ -228,20 +229,29 @@ func TestInspectorInBrowser(t *testing.T) {
 
 	// From the page: the customer hangs up, by keyboard.
 	run("hang up from the page",
-		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#call-%s button`, cust))),
+		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#call-%s button.hangup`, cust))),
 		chromedp.KeyEvent("\r"),
 		waitJS(fmt.Sprintf(`document.getElementById("call-%s").className === "ended"`, cust)),
 		waitJS(`document.getElementById("result").textContent.includes("204")`))
 
-	// A learner's TwiML, from the page: a call to a phone that runs it,
-	// and the clock advanced from the page until the phone answers.
+	// A learner's TwiML, from the page: a phone that never answers by
+	// itself, a call to it that runs the TwiML, the clock advanced from
+	// the page, and the phone answered from the page.
 	run("TwiML from the page",
+		chromedp.SetValue(chromedp.CSS("#phone-address"), "+15550004000"),
+		chromedp.SetValue(chromedp.CSS("#phone-name"), "learner"),
+		chromedp.SetValue(chromedp.CSS("#phone-answer"), "no-answer"),
+		chromedp.Click(chromedp.CSS("#phone-form button")),
+		waitJS(`document.getElementById("result").textContent.startsWith("PUT /holdlab/phones/%2B15550004000: 200")`),
 		chromedp.SetValue(chromedp.CSS("#twiml-to"), "+15550004000"),
 		chromedp.Click(chromedp.CSS("#twiml-form button")),
 		waitJS(`document.getElementById("result").textContent.includes(": 201 CA")`),
-		chromedp.SetValue(chromedp.CSS("#clock-by"), "2s"),
+		chromedp.SetValue(chromedp.CSS("#clock-by"), "1s"),
 		chromedp.Click(chromedp.CSS("#clock-form button")),
-		waitJS(`[...document.querySelectorAll("#calls-body .hears-text")].some(e => e.textContent.startsWith("a voice saying “Hello from holdlab”"))`))
+		waitJS(hearsOf("learner")+`.startsWith("nothing yet")`),
+		waitJS(`document.querySelector("#calls-body button.answer:not([hidden])") !== null`),
+		chromedp.Click(chromedp.CSS("#calls-body button.answer:not([hidden])")),
+		waitJS(hearsOf("learner")+`.startsWith("a voice saying “Hello from holdlab”")`))
 
 	mark, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.holdlabMark`))
 	if err != nil {

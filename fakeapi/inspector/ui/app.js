@@ -136,15 +136,19 @@ function renderCalls(p) {
     } else if (!cells[6].firstChild) {
       cells[6].append(actions(c.sid));
     }
+    const answer = cells[6].querySelector(".answer");
+    if (answer) answer.hidden = !(c.live && c.status === "ringing" && c.direction !== "inbound");
   });
 }
 
-// actions are a live call's buttons: its party hangs up or presses keys.
+// actions are a live call's buttons: its party answers (a ringing outbound
+// call), hangs up or presses keys.
 function actions(sid) {
   const id = "digits-" + sid;
   const digits = el("input", { id, size: "5", placeholder: "1#", autocomplete: "off" });
   return el("div", { class: "actions" },
-    el("button", { type: "button", class: "small", onclick: () => act("POST", `/holdlab/calls/${sid}/hangup`), "aria-label": "Hang up " + short(sid), text: "Hang up" }),
+    el("button", { type: "button", class: "small answer", hidden: "", onclick: () => act("POST", `/holdlab/calls/${sid}/answer`), "aria-label": "Answer " + short(sid), text: "Answer" }),
+    el("button", { type: "button", class: "small hangup", onclick: () => act("POST", `/holdlab/calls/${sid}/hangup`), "aria-label": "Hang up " + short(sid), text: "Hang up" }),
     el("label", { for: id, class: "sr-only", text: "Digits to press on " + short(sid) }), digits,
     el("button", { type: "button", class: "small", "aria-label": "Press digits on " + short(sid), text: "Press",
       onclick: () => act("POST", `/holdlab/calls/${sid}/digits`, { digits: digits.value }) }));
