@@ -43,6 +43,12 @@ func (f *Fake) HangUp(callSid string) error {
 	return f.Do(func(e *sim.Engine) error { return e.HangUp(callSid) })
 }
 
+// Answer makes the simulated phone on the far end of a ringing outbound
+// call pick up now, whatever its script says.
+func (f *Fake) Answer(callSid string) error {
+	return f.Do(func(e *sim.Engine) error { return e.AnswerNow(callSid) })
+}
+
 // PressDigits makes the party on a call's far end press keys now.
 func (f *Fake) PressDigits(callSid, digits string) error {
 	return f.Do(func(e *sim.Engine) error { return e.PressDigits(callSid, digits) })
@@ -212,6 +218,14 @@ func (f *Fake) ctlPlaceCall(w http.ResponseWriter, r *http.Request) error {
 
 func (f *Fake) ctlHangUp(w http.ResponseWriter, r *http.Request) error {
 	if err := f.HangUp(r.PathValue("sid")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (f *Fake) ctlAnswer(w http.ResponseWriter, r *http.Request) error {
+	if err := f.Answer(r.PathValue("sid")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

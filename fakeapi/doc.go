@@ -55,12 +55,16 @@
 //	control_recordings.go  RecordingContents: what a recording holds
 //	control_clients.go   Voice SDK devices on the control API and in Go
 //	                     (RegisterClient, PlaceClientCall, …); a call's messages
+//	control_events.go    GET /holdlab/events (the trace and the live picture
+//	                     as Server-Sent Events) and GET /holdlab/state
+//	                     (Picture); nothing while no one listens
 //	faults.go            Fault, InjectFault, Faults, RemoveFault, ClearFaults
 //	transport.go         in-memory HTTP both ways: HTTPClient, RestClient,
 //	                     NewRestClient, BaseURLTransport; webhooks to
 //	                     in-process apps
 //
 // Subpackages: sim (the engine), twiml (TwiML documents to typed verbs),
-// wire (Twilio's JSON wire format, paging, errors) and webhook (signatures,
-// webhook requests and their failure codes).
+// wire (Twilio's JSON wire format, paging, errors), webhook (signatures,
+// webhook requests and their failure codes) and inspector (the live
+// inspector's web page, served by `holdlab serve` at /holdlab/ui/).
 package fakeapi

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
@@ -111,8 +113,10 @@ type Fake struct {
 	done    chan struct{}
 	closing sync.Once
 
-	faults faultSet // injected faults (faults.go); own lock
-	keys   keyStore // API keys (keys.go); own lock
+	faults  faultSet // injected faults (faults.go); own lock
+	keys    keyStore // API keys (keys.go); own lock
+	events  eventHub // the event stream's readers (control_events.go); own lock
+	session string   // tells this fake from others served in turn (Session)
 }
 
 // New returns a running fake. Call Close when done with it.
@@ -161,7 +165,9 @@ func New(opts Options) (*Fake, error) {
 
 		CheckInvariants: opts.CheckInvariants,
 		TraceLimit:      opts.TraceLimit,
+		OnTrace:         f.events.poke,
 	})
+	f.session = newSession()
 	f.target = f.eng.Now()
 	f.wallT0 = time.Now()
 	if err := f.keys.init(opts.Seed, opts.APIKeys, f.eng.Now()); err != nil {
@@ -191,6 +197,7 @@ func New(opts Options) (*Fake, error) {
 // are.
 func (f *Fake) Close() error {
 	f.closing.Do(func() {
+		f.events.close()
 		f.stop()
 		<-f.done
 		f.mu.Lock()
@@ -351,3 +358,22 @@ func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
 
 // maxWebhookBody bounds a TwiML answer (Twilio's limit is 64 kB).
 const maxWebhookBody = 64 << 10
+
+// sessions numbers the fakes of this process, for Session.
+var sessions atomic.Uint64
+
+// newSession names a new fake: unique in the process, and unlikely to be
+// the name of another process's fake.
+func newSession() string {
+	return strconv.FormatInt(time.Now().UnixNano()%1e12, 36) + "-" + strconv.FormatUint(sessions.Add(1), 10)
+}
+
+// EndEventStreams ends the readers of GET /holdlab/events (each gets an
+// end event) and refuses new ones; Close does it too. A server calls it
+// when it shuts down: a stream never goes idle.
+func (f *Fake) EndEventStreams() { f.events.close() }
+
+// Protect wraps h so that it requires the account's credentials or one of
+// its API keys, as every route of Handler does (HTTP Basic: a browser
+// prompts for them). For pages served beside the fake's own routes.
+func (f *Fake) Protect(h http.Handler) http.Handler { return f.authenticated(h) }

@@ -92,6 +92,7 @@ func routeTable() []route {
 		// The control API: it speaks JSON.
 		control("POST", ctl+"calls", (*Fake).ctlPlaceCall),
 		control("POST", ctl+"calls/{sid}/hangup", (*Fake).ctlHangUp),
+		control("POST", ctl+"calls/{sid}/answer", (*Fake).ctlAnswer),
 		control("POST", ctl+"calls/{sid}/digits", (*Fake).ctlDigits),
 		control("GET", ctl+"calls/{sid}/hears", (*Fake).ctlHears),
 		control("GET", ctl+"recordings/{sid}/contents", (*Fake).ctlRecordingContents),
@@ -106,6 +107,8 @@ func routeTable() []route {
 		control("POST", ctl+"clock/advance", (*Fake).ctlAdvance),
 		control("GET", ctl+"trace", (*Fake).ctlTrace),
 		control("DELETE", ctl+"trace", (*Fake).ctlClearTrace),
+		control("GET", ctl+"events", (*Fake).ctlEvents),
+		control("GET", ctl+"state", (*Fake).ctlState),
 		control("POST", ctl+"faults", (*Fake).ctlInjectFault),
 		control("GET", ctl+"faults", (*Fake).ctlFaults),
 		control("DELETE", ctl+"faults", (*Fake).ctlClearFaults),

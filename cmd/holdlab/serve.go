@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi"
+	"github.com/holdlab/holdlab/fakeapi/inspector"
 	"github.com/spf13/cobra"
 )
 
@@ -123,7 +124,13 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	defer f.Close()
+	newSeed := randomSeed
+	if cfg.seedSet {
+		newSeed = func() uint64 { return cfg.seed }
+	}
+	opts.Start = time.Time{} // a reset starts afresh
+	sess := newSession(f, opts, newSeed)
+	defer func() { _ = sess.close() }()
 	if st != nil {
 		if err := f.Restore(st.snap, cfg.state); err != nil {
 			return fmt.Errorf("serve: %w", err)
@@ -133,7 +140,9 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := newServer(f.Handler(), cfg.timeouts)
+	srv := newServer(sess, cfg.timeouts)
+	// Event streams never go idle: they end when shutdown begins.
+	srv.RegisterOnShutdown(func() { sess.fake().EndEventStreams() })
 	addr := ln.Addr().(*net.TCPAddr)
 	scope := "loopback only"
 	if !addr.IP.IsLoopback() {
@@ -145,6 +154,7 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 		fmt.Fprintf(out, "holdlab: API key %s (with --api-secret) is accepted too\n", keys[0].Sid)
 	}
 	fmt.Fprintf(out, "holdlab: REST API under /2010-04-01/, control API under %s\n", fakeapi.ControlPrefix)
+	fmt.Fprintf(out, "holdlab: live inspector at http://%s%s (the same credentials)\n", addr, inspector.Prefix)
 	fmt.Fprintf(out, "holdlab: SIDs seeded with %d (%s); trace limit %s\n", seed, seedNote, limitNote(cfg.traceLimit))
 	if cfg.state != "" {
 		fmt.Fprintf(out, "holdlab: state kept in %s (%s)\n", cfg.state, st.summary())
@@ -156,7 +166,7 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 	saved := make(chan struct{})
 	go func() {
 		defer close(saved)
-		keepState(stateCtx, f, cfg, logger)
+		keepState(stateCtx, sess.fake, cfg, logger)
 	}()
 	if ready != nil {
 		ready(addr.String())
@@ -176,7 +186,7 @@ func serve(ctx context.Context, cfg serveConfig, out io.Writer, ready func(addr 
 	<-saved
 	if cfg.state != "" {
 		// Last, once no request changes anything any more.
-		if err := saveState(cfg.state, f.Snapshot()); err != nil {
+		if err := saveState(cfg.state, sess.fake().Snapshot()); err != nil {
 			return errors.Join(serveErr, fmt.Errorf("serve: %w", err))
 		}
 		fmt.Fprintf(out, "holdlab: state written to %s\n", cfg.state)

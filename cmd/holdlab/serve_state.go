@@ -106,10 +106,10 @@ func saveState(path string, s *sim.Snapshot) error {
 	return nil
 }
 
-// keepState writes the state every cfg.stateInterval until ctx ends (serve
-// writes it a last time itself). A failed write is logged; the next may
+// keepState writes the state of the current fake every cfg.stateInterval
+// until ctx ends (serve writes it a last time itself). A failed write is logged; the next may
 // work.
-func keepState(ctx context.Context, f *fakeapi.Fake, cfg serveConfig, log *slog.Logger) {
+func keepState(ctx context.Context, current func() *fakeapi.Fake, cfg serveConfig, log *slog.Logger) {
 	if cfg.state == "" {
 		return
 	}
@@ -124,7 +124,7 @@ func keepState(ctx context.Context, f *fakeapi.Fake, cfg serveConfig, log *slog.
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if err := saveState(cfg.state, f.Snapshot()); err != nil {
+			if err := saveState(cfg.state, current().Snapshot()); err != nil {
 				log.Error("could not write the state", "file", cfg.state, "err", err)
 				continue
 			}

@@ -35,6 +35,11 @@ type Config struct {
 	// what is broken (see Violations). Meant for tests: a check walks every
 	// call.
 	CheckInvariants bool
+	// OnTrace, if set, is called after each trace entry is added, with
+	// the engine's lock (its caller's) held: it must be cheap and must not
+	// touch the engine. The fake's event stream uses it to wake its
+	// readers.
+	OnTrace func()
 }
 
 // DefaultStart is the virtual instant an engine starts at unless told.

@@ -3,6 +3,8 @@ package sim
 import (
 	"strings"
 	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
 // Answer is how a simulated phone responds when it is called.
@@ -226,4 +228,21 @@ func (e *Engine) farEndHangup(c *Call) {
 		return
 	}
 	e.endCall(c, StatusCompleted, CauseHangup, "the far end hung up")
+}
+
+// AnswerNow makes the simulated phone on the far end of a ringing outbound
+// call pick up now, whatever its script says (a busy or no-answer phone
+// too), as a person trying things by hand would.
+func (e *Engine) AnswerNow(sid string) error {
+	c, err := e.call(sid)
+	if err != nil {
+		return err
+	}
+	if c.Direction == DirectionInbound || c.phone == nil || c.Status != StatusRinging {
+		return errBadRequest(wire.CodeInvalidParameter, "%s is %s: only an outbound call ringing at a simulated phone can be answered", wire.Short(c.Sid), c.Status)
+	}
+	c.phone.stop() // its scripted answer, busy signal
+	e.phoneAnswers(c)
+	e.flushHearing()
+	return nil
 }

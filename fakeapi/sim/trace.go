@@ -177,6 +177,9 @@ func (e *Engine) traceSid(sid string, kind EntryKind, code int, text string, f f
 	en := Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text}
 	f.fill(&en)
 	e.trace.add(en)
+	if e.cfg.OnTrace != nil {
+		e.cfg.OnTrace()
+	}
 	if l := e.cfg.Logger; l != nil && l.Enabled(context.Background(), slog.LevelDebug) {
 		l.Debug(text, "call", sid, "kind", string(kind), "at", Offset(e.now.Sub(e.start)))
 	}
