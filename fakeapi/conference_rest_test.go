@@ -16,7 +16,7 @@ const roomDoc = `<Response><Dial action="/after"><Conference participantLabel="c
 // twoInARoom: the customer calls the support number into support-room and
 // the agent joins, added through the Participants API or by calling the
 // agents' line, whose TwiML puts it in the same room.
-func twoInARoom(t *testing.T, viaREST bool) (e *roomEnv, confSid, cust, ag string) {
+func twoInARoom(t testing.TB, viaREST bool) (e *roomEnv, confSid, cust, ag string) {
 	t.Helper()
 	e = newRoomEnv(t, roomDoc)
 	e.app.twiml("/after", `<Response><Say loop="0">The call is over</Say></Response>`)

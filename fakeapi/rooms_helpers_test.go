@@ -91,13 +91,13 @@ func (a *roomAppHandler) hooks(path string) []roomHook {
 
 // roomEnv is a fake with the support line, the agents' line and an app.
 type roomEnv struct {
-	t   *testing.T
+	t   testing.TB
 	f   *fakeapi.Fake
 	app *roomAppHandler
 	api *openapi.ApiService
 }
 
-func newRoomEnv(t *testing.T, supportDoc string) *roomEnv {
+func newRoomEnv(t testing.TB, supportDoc string) *roomEnv {
 	t.Helper()
 	app := &roomAppHandler{docs: map[string]string{}, audio: map[string]bool{roomMusic[len(roomApp):]: true}}
 	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
