@@ -239,7 +239,7 @@ func (k *invChecker) liveRelations(c *Call) {
 		if pt.call != c {
 			k.fail(sid, "participant of another call")
 		}
-		if !slices.Contains(pt.conf.parts, pt) {
+		if pt.conf.byCall(pt.CallSid) != pt {
 			k.fail(sid, "participant not listed in conference %s", wire.Short(pt.conf.Sid))
 		}
 	}
@@ -268,8 +268,8 @@ func (k *invChecker) conferences() {
 	live := map[string]string{}
 	for _, cf := range k.e.confs {
 		if cf.Status == ConferenceCompleted {
-			if len(cf.parts) > 0 {
-				k.fail(cf.Sid, "completed with %d participants still in it", len(cf.parts))
+			if cf.nParts > 0 {
+				k.fail(cf.Sid, "completed with %d participants still in it", cf.nParts)
 			}
 			if cf.ReasonEnded == "" {
 				k.fail(cf.Sid, "completed without a ReasonConferenceEnded")
@@ -283,7 +283,8 @@ func (k *invChecker) conferences() {
 		if cf.Status == ConferenceInProgress && !cf.joinedAny {
 			k.fail(cf.Sid, "in-progress but nobody ever joined")
 		}
-		for _, pt := range cf.parts {
+		k.roomIndexes(cf) // conference_invariants.go
+		for pt := range cf.all() {
 			c := pt.call
 			switch {
 			case pt.conf != cf:
