@@ -436,7 +436,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 	if u.AnnounceURL != "" && pt.joined {
 		e.announceParticipant(pt, u.AnnounceURL, orPOST(u.AnnounceMethod))
 	}
-	e.roomChanged(pt, was)
+	e.roomTouch(pt, cf.reindex(pt, was))
 	e.flushHearing()
 	return pt, nil
 }

@@ -93,6 +93,7 @@ type Participant struct {
 	conf       *Conference
 	call       *Call
 	prev, next *Participant // in the conference's list (conference_room.go)
+	addSeq     int          // its place in the order participants were added to the conference
 
 	waitURL, waitMethod string // resolved; "" with waitSet: silence
 	waitSet             bool
@@ -310,7 +311,7 @@ func (e *Engine) joinConference(pt *Participant) {
 	pt.joinOrder = cf.joinSeq
 	pt.DateUpdated = e.now
 	c.wait = waitRoom
-	e.roomChanged(pt, was)
+	change := cf.reindex(pt, was)
 	n := cf.nConnected
 	beep := ""
 	if pt.Beep == "true" || pt.Beep == "onEnter" {
@@ -332,6 +333,7 @@ func (e *Engine) joinConference(pt *Participant) {
 		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s does not start yet (%s): %s hears wait music", confName(cf), why, e.name(c))
 		e.startWait(pt)
 	}
+	e.roomTouch(pt, change)
 }
 
 // canStart is Twilio's start rule: at least two participants, one of them

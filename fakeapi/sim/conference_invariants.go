@@ -25,7 +25,7 @@ func (k *invChecker) roomIndexes(cf *Conference) {
 			joined = append(joined, pt)
 		}
 	}
-	if n != cf.nParts || len(cf.byCallSid) != n {
+	if n != cf.nParts || (cf.byCallSid != nil && len(cf.byCallSid) != n) {
 		k.fail(cf.Sid, "%d participants listed, %d counted, %d by CallSid", n, cf.nParts, len(cf.byCallSid))
 	}
 	slices.SortFunc(joined, func(a, b *Participant) int { return a.joinOrder - b.joinOrder })

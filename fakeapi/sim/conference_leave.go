@@ -47,7 +47,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 			e.confEvent(cf, "participant-leave", pt, url.Values{"ReasonParticipantLeft": {"participant_add_failed"}, "ParticipantCallStatus": {string(callStatus)}})
 		}
 	}
-	e.roomChanged(pt, was)
+	e.roomTouch(pt, cf.reindex(pt, was))
 	if cf.Status != ConferenceCompleted && how != leftConfEnded {
 		kicked := how == leftKicked
 		switch {

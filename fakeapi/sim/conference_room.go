@@ -20,8 +20,13 @@ import (
 type roomIndex struct {
 	first, last *Participant // the live participants, in creation order
 	nParts      int
-	byCallSid   map[string]*Participant
-	byLabelIdx  map[string]*Participant // labels that are not ""
+	added       int       // participants ever added: the last one's addSeq
+	marks       roomMarks // where the room changed in the current step (conference_touch.go)
+	// byCallSid and byLabelIdx (labels that are not "") find a
+	// participant once the room has had smallRoom of them; a smaller room
+	// is searched, which saves two maps for each of the many small rooms.
+	byCallSid  map[string]*Participant
+	byLabelIdx map[string]*Participant
 
 	nConnected int // joined participants
 	nHeld      int // joined participants on hold
@@ -55,18 +60,24 @@ func (pt *Participant) role() roomRole {
 	return r
 }
 
+// smallRoom is the number of participants from which a conference looks
+// them up in maps rather than searching its list.
+const smallRoom = 8
+
 // add lists a new participant, last in creation order.
 func (cf *Conference) add(pt *Participant) {
-	if cf.byCallSid == nil {
-		cf.byCallSid = map[string]*Participant{}
-	}
-	cf.byCallSid[pt.CallSid] = pt
-	if pt.Label != "" {
-		if cf.byLabelIdx == nil {
-			cf.byLabelIdx = map[string]*Participant{}
+	switch {
+	case cf.byCallSid != nil:
+		cf.index(pt)
+	case cf.nParts+1 >= smallRoom:
+		cf.byCallSid, cf.byLabelIdx = make(map[string]*Participant, 2*smallRoom), map[string]*Participant{}
+		for p := range cf.all() {
+			cf.index(p)
 		}
-		cf.byLabelIdx[pt.Label] = pt
+		cf.index(pt)
 	}
+	cf.added++
+	pt.addSeq = cf.added
 	pt.prev, pt.next = cf.last, nil
 	if cf.last != nil {
 		cf.last.next = pt
@@ -77,14 +88,23 @@ func (cf *Conference) add(pt *Participant) {
 	cf.nParts++
 }
 
+func (cf *Conference) index(pt *Participant) {
+	cf.byCallSid[pt.CallSid] = pt
+	if pt.Label != "" {
+		cf.byLabelIdx[pt.Label] = pt
+	}
+}
+
 // remove takes pt off the list and out of the lookups.
 func (cf *Conference) remove(pt *Participant) {
-	if cf.byCallSid[pt.CallSid] != pt {
+	if cf.byCall(pt.CallSid) != pt {
 		return
 	}
-	delete(cf.byCallSid, pt.CallSid)
-	if pt.Label != "" && cf.byLabelIdx[pt.Label] == pt {
-		delete(cf.byLabelIdx, pt.Label)
+	if cf.byCallSid != nil {
+		delete(cf.byCallSid, pt.CallSid)
+		if pt.Label != "" && cf.byLabelIdx[pt.Label] == pt {
+			delete(cf.byLabelIdx, pt.Label)
+		}
 	}
 	if pt.prev != nil {
 		pt.prev.next = pt.next
@@ -114,14 +134,34 @@ func (cf *Conference) all() iter.Seq[*Participant] {
 	}
 }
 
+// byLabel finds a live participant by its label.
 func (cf *Conference) byLabel(label string) *Participant {
 	if label == "" {
 		return nil
 	}
-	return cf.byLabelIdx[label]
+	if cf.byLabelIdx != nil {
+		return cf.byLabelIdx[label]
+	}
+	for p := range cf.all() {
+		if p.Label == label {
+			return p
+		}
+	}
+	return nil
 }
 
-func (cf *Conference) byCall(sid string) *Participant { return cf.byCallSid[sid] }
+// byCall finds a live participant by its CallSid.
+func (cf *Conference) byCall(sid string) *Participant {
+	if cf.byCallSid != nil {
+		return cf.byCallSid[sid]
+	}
+	for p := range cf.all() {
+		if p.CallSid == sid {
+			return p
+		}
+	}
+	return nil
+}
 
 // lonely is what decides the silence a participant that hears nobody
 // hears: alone, or the only one not on hold.
@@ -129,39 +169,36 @@ func (cf *Conference) lonely() [2]bool {
 	return [2]bool{cf.nConnected == 1, cf.nConnected-cf.nHeld == 1}
 }
 
-// roomChanged brings the indexes up to date after pt changed (joined,
-// left, was held, muted, made a coach ...) from what it was to the room,
-// and touches the legs whose hearing may have changed: pt's, and the
-// others' only when what they hear of the room changed.
-func (e *Engine) roomChanged(pt *Participant, was roomRole) {
-	e.touch(pt.call)
+// roomChange is what a change to one participant means for the others:
+// whether every participant's hearing may have changed, and the
+// participants it coaches or coached (by CallSid), whose hearing may have.
+type roomChange struct {
+	everyone bool
+	coachees [2]string
+}
+
+// reindex brings the indexes up to date after pt changed (joined, left,
+// was held, muted, made a coach ...) from what it was to the room, and
+// says what that means for the others' hearing.
+func (cf *Conference) reindex(pt *Participant, was roomRole) roomChange {
 	now := pt.role()
 	if now == was {
-		return
+		return roomChange{}
 	}
-	cf := pt.conf
 	lonely := cf.lonely()
 	cf.nConnected += b2i(now.connected) - b2i(was.connected)
 	cf.nHeld += b2i(now.held) - b2i(was.held)
 	cf.nStarters += b2i(now.starter) - b2i(was.starter)
-	everyone := lonely != cf.lonely()
+	ch := roomChange{everyone: lonely != cf.lonely()}
 	if now.talking != was.talking {
 		cf.talkers = setInJoinOrder(cf.talkers, pt, now.talking)
-		everyone = true
+		ch.everyone = true
 	}
 	if now.coaching != was.coaching {
 		cf.coaches = setInJoinOrder(cf.coaches, pt, now.coaching != "")
-		for _, sid := range []string{was.coaching, now.coaching} {
-			if o := cf.byCall(sid); o != nil {
-				e.touch(o.call)
-			}
-		}
+		ch.coachees = [2]string{was.coaching, now.coaching}
 	}
-	if everyone && cf.Status == ConferenceInProgress {
-		// Before the conference starts, everyone hears its wait music,
-		// not the room; starting touches everyone.
-		e.touchConference(cf)
-	}
+	return ch
 }
 
 // setInJoinOrder adds pt to ps, sorted by join order, or removes it.
@@ -206,12 +243,4 @@ func (cf *Conference) roomHeardBy(pt *Participant) []string {
 		}
 	}
 	return sids
-}
-
-// touchConference marks every participant's leg for a hearing update:
-// for what changes what the whole room hears.
-func (e *Engine) touchConference(cf *Conference) {
-	for p := range cf.all() {
-		e.touch(p.call)
-	}
 }

@@ -11,8 +11,8 @@ import (
 // roomDriver drives one conference through random changes, with the
 // Participants and Conference APIs only: participants added (speaking or
 // muted, some held before they join), held and taken off hold, muted and
-// unmuted, made coaches and back, kicked or hung up, announcements to the
-// room.
+// unmuted, made coaches and back, kicked or hung up, announcements to one
+// of them and to the room, the conference ended (and the next one begun).
 type roomDriver struct {
 	e    *Engine
 	app  func(*Effect) Result
@@ -46,8 +46,8 @@ func (d *roomDriver) step() {
 	if len(ps) > 0 {
 		p, o = ps[r.IntN(len(ps))], ps[r.IntN(len(ps))]
 	}
-	switch op := r.IntN(12); {
-	case op < 3 || len(ps) < 2:
+	switch op := r.IntN(25); {
+	case op < 6 || len(ps) < 2:
 		start := r.IntN(3) == 0
 		label := fmt.Sprintf("p%d", d.next)
 		_, _ = e.CreateParticipant(d.room, ParticipantParams{
@@ -59,28 +59,30 @@ func (d *roomDriver) step() {
 		if r.IntN(5) == 0 {
 			_, _ = e.UpdateParticipant(d.room, label, ParticipantUpdate{Hold: ptr(true)})
 		}
-	case op < 5:
+	case op < 10:
 		u := ParticipantUpdate{Hold: ptr(!p.Hold)}
 		if !p.Hold && r.IntN(3) > 0 {
 			u.HoldURL = ptr(scaleMusic)
 		}
 		_, _ = e.UpdateParticipant(cf.Sid, p.CallSid, u)
-	case op < 7:
+	case op < 14:
 		_, _ = e.UpdateParticipant(cf.Sid, p.CallSid, ParticipantUpdate{Muted: ptr(!p.Muted)})
-	case op < 8:
+	case op < 16:
 		u := ParticipantUpdate{Coaching: ptr(!p.Coaching)}
 		if !p.Coaching {
 			u.CallSidToCoach = ptr(o.CallSid)
 		}
 		_, _ = e.UpdateParticipant(cf.Sid, p.CallSid, u)
-	case op < 9:
+	case op < 18:
 		_ = e.KickParticipant(cf.Sid, p.CallSid)
-	case op < 10:
+	case op < 20:
 		_ = e.HangUp(p.CallSid)
-	case op < 11:
+	case op < 22:
 		_, _ = e.UpdateParticipant(cf.Sid, p.CallSid, ParticipantUpdate{AnnounceURL: roomAnnounce})
-	default:
+	case op < 24:
 		_, _ = e.UpdateConference(cf.Sid, ConferenceUpdate{AnnounceURL: roomAnnounce})
+	default:
+		_, _ = e.UpdateConference(cf.Sid, ConferenceUpdate{Status: ConferenceCompleted})
 	}
 	e.RunUntil(e.Now().Add(time.Duration(r.IntN(3000))*time.Millisecond), d.app)
 }
