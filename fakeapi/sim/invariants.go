@@ -47,7 +47,10 @@ func (e *InvariantError) Error() string {
 //   - conferences: a completed conference has no participant and a reason;
 //     every participant is live, in its call and in one conference; a
 //     joined participant's call was answered; at most one live conference
-//     has a given name;
+//     has a given name; a conference's indexes (its counts, the
+//     participants its room hears, its lookups) agree with its
+//     participants, and each joined participant hears what its room says
+//     now;
 //   - queues: a queue's size is its members, each a live call waiting in
 //     that queue and nowhere else; no caller waits in a queue while a
 //     <Dial><Queue> waits for one; a queue bridge joins two live calls;
