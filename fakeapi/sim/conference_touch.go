@@ -92,7 +92,7 @@ func (e *Engine) roomTouch(pt *Participant, ch roomChange) {
 		}
 	}
 	for _, sid := range ch.coachees {
-		if o := cf.byCall(sid); o != nil && sid != "" {
+		if o := cf.byCall(sid); sid != "" && o != nil {
 			e.touchPart(o)
 		}
 	}
