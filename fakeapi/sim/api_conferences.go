@@ -146,7 +146,7 @@ func (e *Engine) Participants(confSid string, f ParticipantFilter) ([]*Participa
 		return nil, err
 	}
 	var out []*Participant
-	for _, p := range cf.parts {
+	for p := range cf.all() {
 		if (f.Muted == nil || *f.Muted == p.Muted) && (f.Hold == nil || *f.Hold == p.Hold) && (f.Coaching == nil || *f.Coaching == p.Coaching) {
 			out = append(out, p)
 		}
@@ -240,7 +240,7 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 		// INFERRED: the REST form of the 16025 duplicate-label error.
 		return nil, errBadRequest(16025, "Participant label %q already exists in the conference", p.Label)
 	}
-	if cf != nil && len(cf.parts) >= cf.maxParticipants {
+	if cf != nil && cf.nParts >= cf.maxParticipants {
 		// INFERRED code.
 		return nil, errBadRequest(20001, "Conference %s already has its maximum of %d participants", cf.FriendlyName, cf.maxParticipants)
 	}
@@ -314,7 +314,7 @@ func (e *Engine) CreateParticipant(conference string, p ParticipantParams) (*Par
 	if p.Region != "" && created {
 		cf.Region = p.Region
 	}
-	cf.parts = append(cf.parts, pt)
+	cf.add(pt)
 	c.part = pt
 	e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", conference, "Participants")}, "POST /Conferences/%s/Participants creates %s: dials %s from %s into conference %s%s", conference, e.name(c), p.To, from, confName(cf), callerIDText(p))
 	if created {
@@ -362,6 +362,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 		// INFERRED code.
 		return nil, errBadRequest(20001, "Coaching requires CallSidToCoach to be another participant of the conference")
 	}
+	was := pt.role()
 	pt.DateUpdated = e.now
 	if u.HoldURL != nil {
 		pt.holdURL = *u.HoldURL
@@ -435,7 +436,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 	if u.AnnounceURL != "" && pt.joined {
 		e.announceParticipant(pt, u.AnnounceURL, orPOST(u.AnnounceMethod))
 	}
-	e.touchConference(cf)
+	e.roomTouch(pt, cf.reindex(pt, was))
 	e.flushHearing()
 	return pt, nil
 }

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +46,7 @@ type Conference struct {
 	// CallSidEnding is the call whose exit ended it, if one did.
 	CallSidEnding string
 
-	parts           []*Participant // live participants (pending and connected), in creation order
+	roomIndex       // the live participants (pending and connected) and what the room hears (conference_room.go)
 	joinSeq         int
 	joinedAny       bool
 	maxParticipants int
@@ -91,8 +90,10 @@ type Participant struct {
 	DateCreated            time.Time
 	DateUpdated            time.Time
 
-	conf *Conference
-	call *Call
+	conf       *Conference
+	call       *Call
+	prev, next *Participant // in the conference's list (conference_room.go)
+	addSeq     int          // its place in the order participants were added to the conference
 
 	waitURL, waitMethod string // resolved; "" with waitSet: silence
 	waitSet             bool
@@ -170,42 +171,6 @@ func (e *Engine) newConference(name string) *Conference {
 	return cf
 }
 
-func (cf *Conference) byLabel(label string) *Participant {
-	for _, p := range cf.parts {
-		if p.Label == label {
-			return p
-		}
-	}
-	return nil
-}
-
-func (cf *Conference) byCall(sid string) *Participant {
-	for _, p := range cf.parts {
-		if p.CallSid == sid {
-			return p
-		}
-	}
-	return nil
-}
-
-// connected returns the joined participants in join order.
-func (cf *Conference) connected() []*Participant {
-	out := make([]*Participant, 0, len(cf.parts))
-	for _, p := range cf.parts {
-		if p.joined {
-			out = append(out, p)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Participant) int { return a.joinOrder - b.joinOrder })
-	return out
-}
-
-func (e *Engine) touchConference(cf *Conference) {
-	for _, p := range cf.parts {
-		e.touch(p.call)
-	}
-}
-
 // confName renders a conference for traces: "support-room".
 func confName(cf *Conference) string { return cf.FriendlyName }
 
@@ -220,7 +185,7 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 		e.traceCode(c, KindError, 16025, "%s is not added to conference %s: participantLabel %q is already taken; the call moves on to the next verb", e.name(c), n.Room, n.ParticipantLabel)
 		return true
 	}
-	if cf != nil && len(cf.connected()) >= cf.maxParticipants {
+	if cf != nil && cf.nConnected >= cf.maxParticipants {
 		// INFERRED: a full room ends the Dial as failed (action or next verb).
 		e.traceCode(c, KindError, 0, "%s cannot join conference %s: it already has its maxParticipants (%d)", e.name(c), n.Room, cf.maxParticipants)
 		return e.followAction(c, p, d.Action, d.Method, url.Values{"DialCallStatus": {"failed"}}, "dial action")
@@ -280,7 +245,7 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 	} else if n.StatusCallback != "" || len(n.StatusCallbackEvent) > 0 {
 		e.notef(c, KindConf, facts{room: confRef(cf)}, "%s's statusCallback settings are ignored: conference %s keeps those of its first participant", e.name(c), n.Room)
 	}
-	cf.parts = append(cf.parts, pt)
+	cf.add(pt)
 	c.part = pt
 	c.wait = waitRoom
 	if tl := time.Duration(d.TimeLimit) * time.Second; tl > 0 {
@@ -339,13 +304,15 @@ func (e *Engine) joinConference(pt *Participant) {
 	if pt.joined || pt.left || cf.Status == ConferenceCompleted {
 		return
 	}
+	was := pt.role()
 	pt.joined = true
 	cf.joinedAny = true
 	cf.joinSeq++
 	pt.joinOrder = cf.joinSeq
 	pt.DateUpdated = e.now
 	c.wait = waitRoom
-	n := len(cf.connected())
+	change := cf.reindex(pt, was)
+	n := cf.nConnected
 	beep := ""
 	if pt.Beep == "true" || pt.Beep == "onEnter" {
 		beep = "; a beep announces it"
@@ -366,29 +333,20 @@ func (e *Engine) joinConference(pt *Participant) {
 		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s does not start yet (%s): %s hears wait music", confName(cf), why, e.name(c))
 		e.startWait(pt)
 	}
-	e.touchConference(cf)
+	e.roomTouch(pt, change)
 }
 
 // canStart is Twilio's start rule: at least two participants, one of them
 // with startConferenceOnEnter (https://www.twilio.com/docs/voice/twiml/conference).
 func canStart(cf *Conference) bool {
-	ps := cf.connected()
-	if len(ps) < 2 {
-		return false
-	}
-	for _, p := range ps {
-		if p.StartConferenceOnEnter {
-			return true
-		}
-	}
-	return false
+	return cf.nConnected >= 2 && cf.nStarters > 0
 }
 
 func (e *Engine) startConference(cf *Conference, by *Participant) {
 	cf.Status = ConferenceInProgress
 	cf.DateUpdated = e.now
 	e.notef(by.call, KindConf, facts{room: confRef(cf)}, "conference %s starts (init -> in-progress) as %s joins", confName(cf), e.name(by.call))
-	for _, p := range cf.parts {
+	for p := range cf.all() {
 		if p.wait != nil {
 			e.stopRunner(p.wait)
 			p.wait = nil
@@ -420,28 +378,13 @@ func (e *Engine) participantHearing(pt *Participant) Hearing {
 	}
 	// The room: every other connected participant that is not on hold and
 	// not muted; a coach is heard only by the participant it coaches.
-	var sids []string
-	others, held := 0, 0
-	for _, o := range cf.connected() {
-		if o == pt {
-			continue
-		}
-		others++
-		if o.Hold {
-			held++
-			continue
-		}
-		if o.Muted || (o.Coaching && o.CallSidToCoach != pt.CallSid) {
-			continue
-		}
-		sids = append(sids, o.CallSid)
+	if sids := cf.roomHeardBy(pt); len(sids) > 0 {
+		return party(sids...)
 	}
 	switch {
-	case len(sids) > 0:
-		return party(sids...)
-	case others == 0:
+	case cf.nConnected == 1:
 		return silence("alone in conference " + confName(cf))
-	case held == others:
+	case cf.nConnected-cf.nHeld == 1:
 		return silence("everyone else in conference " + confName(cf) + " is on hold")
 	}
 	return silence("nobody in conference " + confName(cf) + " can be heard")

@@ -18,6 +18,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	}
 	cf, c := pt.conf, pt.call
 	wasJoined := pt.joined
+	was := pt.role()
 	pt.limit.cancel()
 	for _, r := range []*mediaRunner{pt.wait, pt.hold, pt.announce} {
 		e.stopRunner(r)
@@ -25,12 +26,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	if c.part == pt {
 		c.part = nil
 	}
-	for i, o := range cf.parts {
-		if o == pt {
-			cf.parts = slices.Delete(cf.parts, i, i+1)
-			break
-		}
-	}
+	cf.remove(pt)
 	pt.DateUpdated = e.now
 	callStatus := c.Status
 	if st != "" {
@@ -51,8 +47,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 			e.confEvent(cf, "participant-leave", pt, url.Values{"ReasonParticipantLeft": {"participant_add_failed"}, "ParticipantCallStatus": {string(callStatus)}})
 		}
 	}
-	e.touch(c)
-	e.touchConference(cf)
+	e.roomTouch(pt, cf.reindex(pt, was))
 	if cf.Status != ConferenceCompleted && how != leftConfEnded {
 		kicked := how == leftKicked
 		switch {
@@ -62,7 +57,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 				reason = EndedModeratorKicked
 			}
 			e.endConference(cf, reason, pt)
-		case len(cf.parts) == 0:
+		case cf.nParts == 0:
 			reason := EndedLastLeft
 			if kicked {
 				reason = EndedLastKicked
@@ -128,7 +123,7 @@ func (e *Engine) endConference(cf *Conference, reason string, by *Participant) {
 	if reason == EndedViaAPI {
 		why = "conference_ended_via_api"
 	}
-	for _, pt := range append([]*Participant(nil), cf.parts...) {
+	for _, pt := range slices.Collect(cf.all()) {
 		if pt.joined {
 			e.leaveConference(pt, leftConfEnded, "", why)
 			continue

@@ -70,7 +70,8 @@ type Engine struct {
 	phones map[string]PhoneScript
 	mediaD map[string]time.Duration
 
-	dirty []*Call
+	dirty     []*Call
+	roomMarks []*roomMark // where conferences changed among the dirty calls (conference_touch.go)
 
 	confs  []*Conference // every conference, in creation order (conference.go)
 	queues []*Queue      // the account's queues, in creation order (queue.go)

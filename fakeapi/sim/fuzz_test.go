@@ -188,7 +188,7 @@ func (w *fuzzWorld) act(op uint32) {
 		}
 	case 7, 8:
 		for _, cf := range e.Conferences(ConferenceFilter{}) {
-			for _, p := range cf.parts {
+			for p := range cf.all() {
 				_, _ = e.UpdateParticipant(cf.Sid, p.CallSid, ParticipantUpdate{Hold: ptr(op == 7), HoldURL: ptr("https://app.test/hold")})
 			}
 		}
@@ -210,7 +210,7 @@ func (w *fuzzWorld) act(op uint32) {
 		}
 	case 13:
 		for _, cf := range e.Conferences(ConferenceFilter{}) {
-			for _, p := range cf.parts {
+			for p := range cf.all() {
 				_ = e.KickParticipant(cf.Sid, p.CallSid)
 				break
 			}

@@ -128,45 +128,66 @@ func (e *Engine) hearingOf(c *Call) Hearing {
 }
 
 // touch marks c so that its hearing is recomputed at the end of the step.
+// A participant's leg may take its place at its conference's mark
+// (conference_touch.go).
 func (e *Engine) touch(c *Call) {
-	if c != nil && !c.dirty {
+	switch {
+	case c == nil || c.dirty:
+	case c.part != nil && c.part.call == c:
+		e.touchPart(c.part)
+	default:
 		c.dirty = true
 		e.dirty = append(e.dirty, c)
 	}
 }
 
 // flushHearing recomputes the hearing of every touched call, closing and
-// opening intervals and tracing each change.
+// opening intervals and tracing each change, in the order they were
+// touched.
 func (e *Engine) flushHearing() {
-	for len(e.dirty) > 0 {
-		batch := e.dirty
+	for len(e.dirty) > 0 || len(e.roomMarks) > 0 {
+		batch, marks := e.dirty, e.takeMarks()
 		e.dirty = nil
-		for _, c := range batch {
-			c.dirty = false
-			h := e.hearingOf(c)
-			if len(c.intervals) > 0 && c.hearing.Equal(h) {
-				continue
+		for i := 0; i <= len(batch); i++ {
+			for len(marks) > 0 && marks[0].at == i {
+				for _, pt := range marks[0].markedParts() {
+					e.rehear(pt.call)
+				}
+				marks = marks[1:]
 			}
-			if n := len(c.intervals); n > 0 {
-				c.intervals[n-1].End = e.now
+			if i < len(batch) {
+				e.rehear(batch[i])
 			}
-			c.hearing = h
-			c.hearSince = e.now
-			c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
-			if lim := e.cfg.TraceLimit; lim > 0 && len(c.intervals) > lim {
-				e.forgetIntervals(c, len(c.intervals)-lim)
-			}
-			heard := h
-			f := facts{hearing: &heard}
-			if c.Live() {
-				f.room = roomRef(c)
-			}
-			e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String(), f)
 		}
 	}
 	if len(e.recs.live) > 0 {
 		e.captureLive() // what recordings record follows (recording_contents.go)
 	}
+}
+
+// rehear recomputes what c's party hears, and opens a new interval if it
+// changed.
+func (e *Engine) rehear(c *Call) {
+	c.dirty = false
+	h := e.hearingOf(c)
+	if len(c.intervals) > 0 && c.hearing.Equal(h) {
+		return
+	}
+	if n := len(c.intervals); n > 0 {
+		c.intervals[n-1].End = e.now
+	}
+	c.hearing = h
+	c.hearSince = e.now
+	c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
+	if lim := e.cfg.TraceLimit; lim > 0 && len(c.intervals) > lim {
+		e.forgetIntervals(c, len(c.intervals)-lim)
+	}
+	heard := h
+	f := facts{hearing: &heard}
+	if c.Live() {
+		f.room = roomRef(c)
+	}
+	e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String(), f)
 }
 
 // forgetIntervals drops the n oldest intervals of c's hearing history

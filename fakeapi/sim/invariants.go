@@ -47,7 +47,10 @@ func (e *InvariantError) Error() string {
 //   - conferences: a completed conference has no participant and a reason;
 //     every participant is live, in its call and in one conference; a
 //     joined participant's call was answered; at most one live conference
-//     has a given name;
+//     has a given name; a conference's indexes (its counts, the
+//     participants its room hears, its lookups) agree with its
+//     participants, and each joined participant hears what its room says
+//     now;
 //   - queues: a queue's size is its members, each a live call waiting in
 //     that queue and nowhere else; no caller waits in a queue while a
 //     <Dial><Queue> waits for one; a queue bridge joins two live calls;
@@ -239,7 +242,7 @@ func (k *invChecker) liveRelations(c *Call) {
 		if pt.call != c {
 			k.fail(sid, "participant of another call")
 		}
-		if !slices.Contains(pt.conf.parts, pt) {
+		if pt.conf.byCall(pt.CallSid) != pt {
 			k.fail(sid, "participant not listed in conference %s", wire.Short(pt.conf.Sid))
 		}
 	}
@@ -268,8 +271,8 @@ func (k *invChecker) conferences() {
 	live := map[string]string{}
 	for _, cf := range k.e.confs {
 		if cf.Status == ConferenceCompleted {
-			if len(cf.parts) > 0 {
-				k.fail(cf.Sid, "completed with %d participants still in it", len(cf.parts))
+			if cf.nParts > 0 {
+				k.fail(cf.Sid, "completed with %d participants still in it", cf.nParts)
 			}
 			if cf.ReasonEnded == "" {
 				k.fail(cf.Sid, "completed without a ReasonConferenceEnded")
@@ -283,7 +286,8 @@ func (k *invChecker) conferences() {
 		if cf.Status == ConferenceInProgress && !cf.joinedAny {
 			k.fail(cf.Sid, "in-progress but nobody ever joined")
 		}
-		for _, pt := range cf.parts {
+		k.roomIndexes(cf) // conference_invariants.go
+		for pt := range cf.all() {
 			c := pt.call
 			switch {
 			case pt.conf != cf:

@@ -145,10 +145,8 @@ func (e *Engine) roomMix(cf *Conference) []Hearing {
 		hs = append(hs, cf.announce.heard())
 	}
 	var sids []string
-	for _, p := range cf.connected() {
-		if !p.Hold && !p.Muted && !p.Coaching {
-			sids = append(sids, p.CallSid)
-		}
+	for _, p := range cf.talkers { // not on hold, not muted, not coaching
+		sids = append(sids, p.CallSid)
 	}
 	if len(sids) > 0 {
 		hs = append(hs, party(sids...))
