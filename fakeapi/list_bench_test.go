@@ -29,9 +29,9 @@ const (
 	listLive    = "+15550009000" // answers and stays on the line
 )
 
-// listCustomer is the i-th customer's number; 100 customers share the
-// history, so a To filter selects 1% of it.
-func listCustomer(i int) string { return fmt.Sprintf("+1555%07d", 3000000+i%100) }
+// listCustomer is the i-th customer's number; 10 customers share the
+// history, so a To filter selects 5% of it (a full page at 1,000 too).
+func listCustomer(i int) string { return fmt.Sprintf("+1555%07d", 3000000+i%10) }
 
 // listHistory is a fake holding n calls of history and what the
 // benchmarks ask about.
@@ -212,6 +212,38 @@ func BenchmarkListCalls(b *testing.B) {
 		{"StartTime<mid", func(h *listHistory) string { return "StartTime%3C=" + rfc(h.mid) }, true},
 		{"StartTime>mid", func(h *listHistory) string { return "StartTime%3E=" + rfc(h.mid) }, true},
 	})
+}
+
+// BenchmarkListCallsEveryPage: every page of GET /Calls.json, 1,000 calls
+// a page, following next_page_uri; ns/call is the cost per call listed.
+func BenchmarkListCallsEveryPage(b *testing.B) {
+	for _, n := range listSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			h := callHistory(b, n)
+			first := h.path("Calls.json?PageSize=1000")
+			b.ReportAllocs()
+			calls := 0
+			for b.Loop() {
+				for next := first; next != ""; {
+					var env struct {
+						Calls []struct {
+							Sid string `json:"sid"`
+						} `json:"calls"`
+						Next *string `json:"next_page_uri"`
+					}
+					if err := json.Unmarshal(h.get(b, next), &env); err != nil {
+						b.Fatal(err)
+					}
+					calls += len(env.Calls)
+					next = ""
+					if env.Next != nil {
+						next = *env.Next
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(calls), "ns/call")
+		})
+	}
 }
 
 // confHistory returns a fake with n conferences, all completed but two,
