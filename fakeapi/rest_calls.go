@@ -105,8 +105,9 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	if filter.Ended, err = timeFilters(form, "EndTime"); err != nil {
 		return err
 	}
-	return listJSON(f, w, r, form, req, wire.KeyCalls, func(e *sim.Engine) ([]*sim.Call, error) {
-		return e.Calls(filter), nil
+	return pageJSON(f, w, r, form, req, wire.KeyCalls, func(e *sim.Engine, off, size int) ([]*sim.Call, bool, error) {
+		calls, more := e.CallsPage(filter, off, size)
+		return calls, more, nil
 	}, f.callJSON)
 }
 

@@ -34,8 +34,9 @@ func (f *Fake) listConferences(w http.ResponseWriter, r *http.Request, form url.
 	if filter.Updated, err = timeFilters(form, "DateUpdated"); err != nil {
 		return err
 	}
-	return listJSON(f, w, r, form, req, wire.KeyConferences, func(e *sim.Engine) ([]*sim.Conference, error) {
-		return e.Conferences(filter), nil
+	return pageJSON(f, w, r, form, req, wire.KeyConferences, func(e *sim.Engine, off, size int) ([]*sim.Conference, bool, error) {
+		confs, more := e.ConferencesPage(filter, off, size)
+		return confs, more, nil
 	}, f.conferenceJSON)
 }
 

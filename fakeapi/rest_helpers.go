@@ -87,6 +87,28 @@ func listJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form ur
 	return nil
 }
 
+// pageJSON is listJSON for a list the engine pages itself: page returns
+// the items of the window (offset, most items) and whether more follow, so
+// that a page costs what it holds, not what the whole list does.
+func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, req wire.PageRequest,
+	key string, page func(e *sim.Engine, off, size int) ([]T, bool, error), render func(T) J) error {
+	var out wire.Page[J]
+	var err error
+	f.View(func(e *sim.Engine) {
+		off, size := req.Window()
+		var items []T
+		var more bool
+		if items, more, err = page(e, off, size); err == nil {
+			out = wire.ConvertPage(wire.NewPageWindow(key, items, more, req, r.URL.Path, form), render)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	wire.JSON(w, http.StatusOK, out)
+	return nil
+}
+
 // --- form parameters ---
 
 // validURL accepts absolute http and https URLs.

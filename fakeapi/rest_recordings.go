@@ -143,18 +143,18 @@ func (f *Fake) deleteConferenceRecording(w http.ResponseWriter, r *http.Request,
 type recordingParent struct {
 	// sid reads the parent's SID from the path (404 if malformed).
 	sid    func(r *http.Request) (string, error)
-	list   func(e *sim.Engine, parent string, created []sim.TimeFilter) ([]*sim.Recording, error)
+	list   func(e *sim.Engine, parent string, created []sim.TimeFilter, off, n int) ([]*sim.Recording, bool, error)
 	get    func(e *sim.Engine, parent, sid string) (*sim.Recording, error)
 	update func(e *sim.Engine, parent, sid string, u sim.RecordingUpdate) (*sim.Recording, error)
 }
 
 var (
 	callRecordings = recordingParent{sid: callPath,
-		list:   (*sim.Engine).CallRecordings,
+		list:   (*sim.Engine).CallRecordingsPage,
 		get:    (*sim.Engine).CallRecording,
 		update: (*sim.Engine).UpdateCallRecording}
 	conferenceRecordings = recordingParent{sid: conferencePath,
-		list:   (*sim.Engine).ConferenceRecordings,
+		list:   (*sim.Engine).ConferenceRecordingsPage,
 		get:    (*sim.Engine).ConferenceRecording,
 		update: (*sim.Engine).UpdateConferenceRecording}
 )
@@ -174,8 +174,8 @@ func listRecordingsOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, fo
 	if err != nil {
 		return err
 	}
-	return listJSON(f, w, r, form, req, wire.KeyRecordings, func(e *sim.Engine) ([]*sim.Recording, error) {
-		return p.list(e, parent, created)
+	return pageJSON(f, w, r, form, req, wire.KeyRecordings, func(e *sim.Engine, off, size int) ([]*sim.Recording, bool, error) {
+		return p.list(e, parent, created, off, size)
 	}, render)
 }
 
@@ -230,8 +230,9 @@ func (f *Fake) listRecordings(w http.ResponseWriter, r *http.Request, form url.V
 	if filter.Created, err = timeFilters(form, "DateCreated"); err != nil {
 		return err
 	}
-	return listJSON(f, w, r, form, req, wire.KeyRecordings, func(e *sim.Engine) ([]*sim.Recording, error) {
-		return e.Recordings(filter), nil
+	return pageJSON(f, w, r, form, req, wire.KeyRecordings, func(e *sim.Engine, off, size int) ([]*sim.Recording, bool, error) {
+		recs, more := e.RecordingsPage(filter, off, size)
+		return recs, more, nil
 	}, f.recordingJSON)
 }
 

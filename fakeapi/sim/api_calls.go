@@ -2,7 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"slices"
+	"math"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/wire"
@@ -118,17 +118,16 @@ type CallFilter struct {
 // Calls returns the calls matching f, newest first, as Twilio lists them
 // (https://www.twilio.com/docs/voice/api/call-resource#read-multiple-call-resources).
 func (e *Engine) Calls(f CallFilter) []*Call {
-	var out []*Call
-	for i := len(e.order) - 1; i >= 0; i-- {
-		c := e.order[i]
-		if (f.To == "" || c.To == f.To) && (f.From == "" || c.From == f.From) &&
-			(f.ParentCallSid == "" || c.ParentCallSid == f.ParentCallSid) &&
-			(f.Status == "" || c.Status == f.Status) &&
-			matchTimes(f.Started, c.StartTime) && matchTimes(f.Ended, c.EndTime) {
-			out = append(out, c)
-		}
-	}
+	out, _ := e.idx.page(f, 0, math.MaxInt)
 	return out
+}
+
+// CallsPage returns one page of Calls(f): at most n calls from the off-th
+// (0-based), and whether more match after them. It costs O(log N + n)
+// for N calls in all, unfiltered or with one of To, From, ParentCallSid
+// or Status; see callIndex.page for the other filters.
+func (e *Engine) CallsPage(f CallFilter, off, n int) ([]*Call, bool) {
+	return e.idx.page(f, off, n)
 }
 
 // matchTimes reports whether t passes every filter; the zero time (not
@@ -158,12 +157,7 @@ func (e *Engine) DeleteCall(sid string) error {
 		return errBadRequest(20009, "Cannot delete this resource before it is complete")
 	}
 	delete(e.calls, sid)
-	for i, o := range e.order {
-		if o == c {
-			e.order = slices.Delete(e.order, i, i+1)
-			break
-		}
-	}
+	e.idx.remove(c)
 	e.notef(c, KindREST, facts{rest: restRef("DELETE", "Calls", c.Sid)}, "DELETE removes the record of %s", e.name(c))
 	return nil
 }

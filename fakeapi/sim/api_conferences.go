@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -63,25 +64,7 @@ type ConferenceFilter struct {
 
 // Conferences returns the conferences matching f, newest first.
 func (e *Engine) Conferences(f ConferenceFilter) []*Conference {
-	var out []*Conference
-next:
-	for i := len(e.confs) - 1; i >= 0; i-- {
-		cf := e.confs[i]
-		if (f.FriendlyName != "" && cf.FriendlyName != f.FriendlyName) || (f.Status != "" && cf.Status != f.Status) {
-			continue
-		}
-		for _, tf := range f.Created {
-			if !tf.Match(cf.DateCreated) {
-				continue next
-			}
-		}
-		for _, tf := range f.Updated {
-			if !tf.Match(cf.DateUpdated) {
-				continue next
-			}
-		}
-		out = append(out, cf)
-	}
+	out, _ := e.ConferencesPage(f, 0, math.MaxInt)
 	return out
 }
 

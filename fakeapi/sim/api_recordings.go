@@ -2,7 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"slices"
+	"math"
 
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
@@ -45,44 +45,47 @@ func (e *Engine) Recording(sid string) (*Recording, error) {
 type RecordingFilter struct {
 	CallSid, ConferenceSid string
 	Created                []TimeFilter
+	callOnly               bool // not the recordings of a conference
 }
 
 // Recordings returns the recordings matching f, newest first.
 func (e *Engine) Recordings(f RecordingFilter) []*Recording {
-	var out []*Recording
-next:
-	for i := len(e.recs.all) - 1; i >= 0; i-- {
-		r := e.recs.all[i]
-		if (f.CallSid != "" && r.CallSid != f.CallSid) || (f.ConferenceSid != "" && r.ConferenceSid != f.ConferenceSid) {
-			continue
-		}
-		for _, tf := range f.Created {
-			if !tf.Match(r.DateCreated) {
-				continue next
-			}
-		}
-		out = append(out, r)
-	}
+	out, _ := e.RecordingsPage(f, 0, math.MaxInt)
 	return out
 }
 
 // CallRecordings returns the recordings of a call (not those of its
 // conferences), newest first.
 func (e *Engine) CallRecordings(callSid string, created []TimeFilter) ([]*Recording, error) {
+	out, _, err := e.CallRecordingsPage(callSid, created, 0, math.MaxInt)
+	return out, err
+}
+
+// CallRecordingsPage is one page of CallRecordings: at most n recordings
+// from the off-th, and whether more follow.
+func (e *Engine) CallRecordingsPage(callSid string, created []TimeFilter, off, n int) ([]*Recording, bool, error) {
 	if _, err := e.call(callSid); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	out := e.Recordings(RecordingFilter{CallSid: callSid, Created: created})
-	return slices.DeleteFunc(out, func(r *Recording) bool { return r.conf != nil }), nil
+	out, more := e.RecordingsPage(RecordingFilter{CallSid: callSid, Created: created, callOnly: true}, off, n)
+	return out, more, nil
 }
 
 // ConferenceRecordings returns the recordings of a conference, newest
 // first.
 func (e *Engine) ConferenceRecordings(confSid string, created []TimeFilter) ([]*Recording, error) {
+	out, _, err := e.ConferenceRecordingsPage(confSid, created, 0, math.MaxInt)
+	return out, err
+}
+
+// ConferenceRecordingsPage is one page of ConferenceRecordings: at most n
+// recordings from the off-th, and whether more follow.
+func (e *Engine) ConferenceRecordingsPage(confSid string, created []TimeFilter, off, n int) ([]*Recording, bool, error) {
 	if _, err := e.Conference(confSid); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return e.Recordings(RecordingFilter{ConferenceSid: confSid, Created: created}), nil
+	out, more := e.RecordingsPage(RecordingFilter{ConferenceSid: confSid, Created: created}, off, n)
+	return out, more, nil
 }
 
 // CallRecording returns a recording of a call, by SID or
@@ -111,7 +114,7 @@ func (e *Engine) findRecording(sid, of, path string, owns func(*Recording) bool)
 		return nil, errNotFound(path)
 	}
 	var active []*Recording
-	for _, r := range e.recs.all {
+	for _, r := range e.recs.live {
 		if owns(r) && r.Status.Active() {
 			active = append(active, r)
 		}
@@ -200,8 +203,7 @@ func (e *Engine) DeleteRecording(r *Recording) error {
 	if r.Status != RecordingCompleted && r.Status != RecordingAbsent {
 		return errBadRequest(20009, "Cannot delete this resource before it is complete")
 	}
-	delete(e.recs.bySid, r.Sid)
-	e.recs.all = slices.DeleteFunc(e.recs.all, func(o *Recording) bool { return o == r })
+	e.recs.remove(r)
 	e.traceText(r.call, KindREST, 0, "DELETE removes "+e.recName(r), facts{rest: restRef("DELETE", "Recordings", r.Sid)})
 	return nil
 }

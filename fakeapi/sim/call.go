@@ -58,6 +58,7 @@ type Call struct {
 	StartTime      time.Time // when it was answered (zero: never answered)
 	EndTime        time.Time // when it ended (zero: still live)
 	endCause       Cause     // why it ended, for the trace
+	seq            uint64    // creation sequence number (call_index.go)
 
 	// App configuration: where its TwiML comes from and where its status
 	// callbacks go.

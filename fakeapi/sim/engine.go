@@ -62,7 +62,7 @@ type Engine struct {
 
 	ids   *wire.SIDGenerator
 	calls map[string]*Call
-	order []*Call // creation order
+	idx   callIndex // the calls in list order, and by what the Calls list filters on (call_index.go)
 
 	numbers     map[string]*PhoneNumber // by E.164 number
 	numberOrder []*PhoneNumber
@@ -79,6 +79,7 @@ type Engine struct {
 	// confBySid indexes confs; liveConfs holds the conference that is not
 	// completed, by name (at most one per name).
 	confBySid, liveConfs map[string]*Conference
+	confIdx              confIndex // for the Conferences list (list_conferences.go)
 
 	trace traceLog
 

@@ -135,10 +135,10 @@ func (e *Engine) checkInvariants(where string, incremental bool) error {
 // calls checks every call and its relations.
 func (k *invChecker) calls() {
 	e := k.e
-	if len(e.order) != len(e.calls) {
-		k.fail("", "%d calls in creation order but %d by SID", len(e.order), len(e.calls))
+	if e.idx.all.Len() != len(e.calls) {
+		k.fail("", "%d calls in creation order but %d by SID", e.idx.all.Len(), len(e.calls))
 	}
-	for _, c := range e.order {
+	for c := range e.idx.inOrder() {
 		if e.calls[c.Sid] != c {
 			k.fail(c.Sid, "listed in creation order but not by SID")
 		}
@@ -361,7 +361,7 @@ func (k *invChecker) events() {
 // then found again by every check.
 func (k *invChecker) history() {
 	e := k.e
-	for _, c := range e.order {
+	for c := range e.idx.inOrder() {
 		from := 0
 		if k.incremental {
 			from = c.heardChecked

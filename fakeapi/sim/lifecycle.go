@@ -40,7 +40,7 @@ func (e *Engine) newCall(dir Direction, from, to string, parent *Call) *Call {
 		c.label = e.phones[to].Name
 	}
 	e.calls[c.Sid] = c
-	e.order = append(e.order, c)
+	e.idx.add(c)
 	e.touch(c)
 	return c
 }
@@ -122,6 +122,7 @@ func (e *Engine) setStatus(c *Call, st Status, cause Cause, text string) {
 	if st.Terminal() {
 		c.endCause = cause
 	}
+	e.idx.moved(c, old)
 	e.traceText(c, KindStatus, 0, e.name(c)+" "+string(old)+" -> "+string(st)+": "+text, facts{cause: cause})
 	e.touch(c)
 	switch {

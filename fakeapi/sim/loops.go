@@ -40,11 +40,11 @@ func (e *Engine) ownNumberHops(c *Call) int {
 // calls to its own numbers.
 func (e *Engine) liveOwnNumberCalls() int {
 	n := 0
-	for _, c := range e.order {
-		if c.loop != nil && c.Direction == DirectionInbound && c.Live() {
+	e.idx.live(func(c *Call) {
+		if c.loop != nil && c.Direction == DirectionInbound {
 			n++
 		}
-	}
+	})
 	return n
 }
 

@@ -160,9 +160,9 @@ func TestDeletedCallsLeaveNothing(t *testing.T) {
 			}
 		}
 	}
-	if len(w.e.calls) != 0 || len(w.e.order) != 0 || len(w.e.pending) != 0 || len(w.e.effects) != 0 || len(w.e.dirty) != 0 {
-		t.Fatalf("left behind: %d calls, %d in order, %d pending, %d effects, %d dirty",
-			len(w.e.calls), len(w.e.order), len(w.e.pending), len(w.e.effects), len(w.e.dirty))
+	if len(w.e.calls) != 0 || w.e.idx.size() != 0 || len(w.e.pending) != 0 || len(w.e.effects) != 0 || len(w.e.dirty) != 0 {
+		t.Fatalf("left behind: %d calls, %d entries in the call indexes, %d pending, %d effects, %d dirty",
+			len(w.e.calls), w.e.idx.size(), len(w.e.pending), len(w.e.effects), len(w.e.dirty))
 	}
 	w.app.requests = nil // the test app keeps the webhooks it answered
 	runtime.GC()

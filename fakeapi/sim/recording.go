@@ -101,6 +101,7 @@ type Recording struct {
 	dial *dialState  // the <Dial> whose bridge it records
 	cb   confCallbacks
 	ivs  []RecordedInterval // what it captured (recording_contents.go)
+	seq  uint64             // creation sequence number (list_recordings.go)
 }
 
 // Call returns the recorded call (nil for a conference recording).
@@ -111,9 +112,12 @@ func (r *Recording) Conference() *Conference { return r.conf }
 
 // recordings is the engine's store of recordings.
 type recordings struct {
-	all   []*Recording // creation order
+	all   seqSet[*Recording] // newest first (list_recordings.go)
+	seq   uint64             // the last creation sequence number given
 	bySid map[string]*Recording
-	live  []*Recording // the active ones, whose contents grow
+	// byCall and byConfSid are the recordings by CallSid and ConferenceSid.
+	byCall, byConfSid map[string]*seqSet[*Recording]
+	live              []*Recording // the active ones, whose contents grow
 	// onAnswer are the recordings of Record=true calls, started when the
 	// call is answered.
 	onAnswer map[*Call]RecordingOptions
@@ -134,6 +138,8 @@ type confRecord struct {
 func (s *recordings) init() {
 	if s.bySid == nil {
 		s.bySid = map[string]*Recording{}
+		s.byCall = map[string]*seqSet[*Recording]{}
+		s.byConfSid = map[string]*seqSet[*Recording]{}
 		s.onAnswer = map[*Call]RecordingOptions{}
 		s.byDial = map[*dialState]*Recording{}
 		s.byConf = map[*Conference]confRecord{}
@@ -186,8 +192,7 @@ func (e *Engine) startRecording(c *Call, cf *Conference, src RecordingSource, o 
 	if cf != nil {
 		r.ConferenceSid = cf.Sid
 	}
-	e.recs.all = append(e.recs.all, r)
-	e.recs.bySid[r.Sid] = r
+	e.recs.add(r)
 	e.recs.live = append(e.recs.live, r)
 	mode := "mono"
 	if r.Channels == 2 {
@@ -343,7 +348,7 @@ func (e *Engine) answeredRecording(c *Call) {
 
 // callRecordingsEnd ends the recordings of a call that ended.
 func (e *Engine) callRecordingsEnd(c *Call) {
-	if len(e.recs.all) == 0 && len(e.recs.onAnswer) == 0 {
+	if e.recs.all.Len() == 0 && len(e.recs.onAnswer) == 0 {
 		return
 	}
 	delete(e.recs.onAnswer, c)
@@ -435,7 +440,7 @@ func (e *Engine) conferenceStarted(cf *Conference) {
 
 // conferenceEnded ends the recordings of a conference that ended.
 func (e *Engine) conferenceEnded(cf *Conference) {
-	if len(e.recs.all) == 0 {
+	if e.recs.all.Len() == 0 {
 		return
 	}
 	delete(e.recs.byConf, cf)
@@ -458,11 +463,12 @@ func (k *invChecker) recordings() {
 			k.fail(r.Sid, "an active recording records a conference that has ended")
 		}
 	}
-	for _, r := range k.e.recs.all {
+	k.e.recs.all.ascend(func(r *Recording) bool {
 		for i := 1; i < len(r.ivs); i++ {
 			if !r.ivs[i-1].End.Equal(r.ivs[i].Start) {
 				k.fail(r.Sid, "its stretches %d and %d do not follow each other", i-1, i)
 			}
 		}
-	}
+		return true
+	})
 }

@@ -106,7 +106,7 @@ func heapAlloc() uint64 {
 
 func liveLegs(e *Engine) int {
 	n := 0
-	for _, c := range e.order {
+	for c := range e.idx.inOrder() {
 		if c.Live() && c.Answered() {
 			n++
 		}

@@ -119,12 +119,12 @@ func (e *Engine) Snapshot() *Snapshot {
 	s := &Snapshot{
 		Version: SnapshotVersion, AccountSid: e.cfg.AccountSid, Start: e.start, Now: e.now,
 		SIDs:        e.ids.State(),
-		Calls:       make([]CallRecord, 0, len(e.order)),
+		Calls:       make([]CallRecord, 0, e.idx.all.Len()),
 		Numbers:     make([]NumberRecord, 0, len(e.numberOrder)),
 		Conferences: make([]ConferenceRecord, 0, len(e.confs)),
 		Queues:      make([]QueueRecord, 0, len(e.queues)),
 	}
-	for _, c := range e.order {
+	for c := range e.idx.inOrder() {
 		r := CallRecord{
 			Sid: c.Sid, ParentCallSid: c.ParentCallSid, From: c.From, To: c.To, Direction: c.Direction,
 			Status: c.Status, PhoneNumberSid: c.PhoneNumberSid, DateCreated: c.DateCreated, DateUpdated: c.DateUpdated,
@@ -296,14 +296,16 @@ func (e *Engine) restoreCall(r CallRecord, at time.Time, source string) {
 		c.EndTime = *r.EndTime
 	}
 	e.calls[c.Sid] = c
-	e.order = append(e.order, c)
-	if c.Live() {
-		was := c.Status
+	live, was := c.Live(), c.Status
+	if live {
 		c.Status = StatusCanceled
 		if c.Answered() {
 			c.Status = StatusCompleted
 		}
 		c.EndTime, c.DateUpdated = at, at
+	}
+	e.idx.add(c)
+	if live {
 		e.traceText(c, KindStatus, 0, e.name(c)+" restored from "+source+": was "+string(was)+" when serve stopped, so it is "+string(c.Status), facts{cause: CauseRestored})
 	}
 	// What it heard before is not kept: it hears nothing, as any ended call.

@@ -173,6 +173,23 @@ func NewPage[T any](key string, all []T, req PageRequest, basePath string, query
 	lo, hi := min(off, len(all)), min(off+size, len(all))
 	items := make([]T, hi-lo)
 	copy(items, all[lo:hi])
+	return NewPageWindow(key, items, off+size < len(all), req, basePath, query)
+}
+
+// Window returns the offset of the first item of the page req asks for,
+// and the most items it holds: the list's part a caller cuts itself for
+// NewPageWindow.
+func (p PageRequest) Window() (off, size int) { return p.Offset(), p.size() }
+
+// NewPageWindow is NewPage for a list the caller pages itself, without
+// building it whole: items are the page's (at most size items from off,
+// as Window gives them) and more says whether the list goes on after
+// them. The envelope is the same as NewPage's of the whole list.
+func NewPageWindow[T any](key string, items []T, more bool, req PageRequest, basePath string, query url.Values) Page[T] {
+	size, off := req.size(), req.Offset()
+	if items == nil {
+		items = []T{}
+	}
 
 	filters := url.Values{}
 	for k, vs := range query {
@@ -208,7 +225,7 @@ func NewPage[T any](key string, all []T, req PageRequest, basePath string, query
 	if len(items) > 0 {
 		p.End = off + len(items) - 1
 	}
-	if off+size < len(all) {
+	if more {
 		p.NextPageURI = Ptr(uri(req.Page+1, pageToken(off+size)))
 	}
 	if off > 0 {
