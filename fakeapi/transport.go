@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -22,7 +23,7 @@ import (
 // https://api.twilio.com): no socket is opened.
 func (f *Fake) HTTPClient() *http.Client {
 	return &http.Client{
-		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) { return serveInMemory(f.handler, r) }),
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) { return serveInMemory(f.handler, r, false) }),
 		// Like twilio-go's own client: never follow redirects.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -117,8 +118,10 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// serveInMemory answers r with h, in the calling goroutine.
-func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
+// serveInMemory answers r with h, in the calling goroutine. ownHeader gives
+// h a copy of r's headers, for a handler that may change them (an app's);
+// the fake's own handler only reads them.
+func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Response, error) {
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
@@ -127,7 +130,9 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 	// A shallow copy with its own headers (r.Clone would also copy the URL,
 	// replaced below, and fields no handler here reads).
 	sr := r.WithContext(r.Context())
-	sr.Header = r.Header.Clone()
+	if ownHeader {
+		sr.Header = r.Header.Clone()
+	}
 	if sr.Header == nil {
 		sr.Header = http.Header{}
 	}
@@ -153,13 +158,13 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return &http.Response{
-		Status:        fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)),
+		Status:        statusLine(w.status),
 		StatusCode:    w.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        w.header,
-		Body:          io.NopCloser(bytes.NewReader(w.body.Bytes())),
+		Body:          newMemBody(w.body.Bytes()),
 		ContentLength: int64(w.body.Len()),
 		Request:       r,
 	}, nil
@@ -236,8 +241,33 @@ func serveApp(app http.Handler, r *http.Request) (resp *http.Response, err error
 			resp, err = nil, fmt.Errorf("fakeapi: the app's handler for %s panicked: %v", r.URL, v)
 		}
 	}()
-	return serveInMemory(app, r)
+	return serveInMemory(app, r, true)
 }
+
+// statusLine is an http.Response's Status: "200 OK".
+func statusLine(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200 OK"
+	case http.StatusCreated:
+		return "201 Created"
+	case http.StatusNoContent:
+		return "204 No Content"
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
+}
+
+// memBody is the body of an in-memory response: io.NopCloser of a
+// bytes.Reader in one allocation.
+type memBody struct{ bytes.Reader }
+
+func newMemBody(b []byte) *memBody {
+	m := &memBody{}
+	m.Reset(b)
+	return m
+}
+
+func (*memBody) Close() error { return nil }
 
 // --- the direct path to in-process apps ---
 
