@@ -145,7 +145,11 @@ func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Respo
 		sr.Host = r.URL.Host
 	}
 	if r.URL.Scheme == "https" {
-		sr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: r.URL.Hostname()}
+		if host := r.URL.Hostname(); !ownHeader && host == twilioTLS.ServerName {
+			sr.TLS = twilioTLS // the fake's own handler only reads it
+		} else {
+			sr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+		}
 	}
 	sr.RemoteAddr = "127.0.0.1:0"
 	w := &memResponse{header: http.Header{}, status: http.StatusOK}
@@ -169,6 +173,10 @@ func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Respo
 		Request:       r,
 	}, nil
 }
+
+// twilioTLS is the TLS state of an in-memory request to api.twilio.com,
+// what twilio-go always requests.
+var twilioTLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: "api.twilio.com"}
 
 // serveAbortable runs h, reporting whether it aborted with
 // http.ErrAbortHandler, which a real server answers by closing the
@@ -269,6 +277,17 @@ func newMemBody(b []byte) *memBody {
 
 func (*memBody) Close() error { return nil }
 
+// stringBody is io.NopCloser of a strings.Reader in one allocation.
+type stringBody struct{ strings.Reader }
+
+func newStringBody(s string) *stringBody {
+	b := &stringBody{}
+	b.Reset(s)
+	return b
+}
+
+func (*stringBody) Close() error { return nil }
+
 // --- the direct path to in-process apps ---
 
 // performDirect sends a webhook whose URL is plain (webhook.ParsePlainURL)
@@ -348,7 +367,7 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 		RequestURI: requestURI,
 	}
 	if p.Method == http.MethodPost {
-		r.Body = io.NopCloser(strings.NewReader(p.Body))
+		r.Body = newStringBody(p.Body)
 		r.ContentLength = int64(len(p.Body))
 	}
 	if u.Scheme == "https" {
