@@ -246,19 +246,33 @@ func (s *scratch) idempotencyToken(method, url, body string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// appendQueryEscape appends url.QueryEscape(v).
+// appendQueryEscape appends url.QueryEscape(v): letters, digits and -_.~
+// as they are, a space as "+", every other byte as %XX.
 func appendQueryEscape(dst []byte, v string) []byte {
 	const hexUpper = "0123456789ABCDEF"
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case isAlnum(c) || c == '-' || c == '_' || c == '.' || c == '~':
-			dst = append(dst, c)
-		case c == ' ':
+	for len(v) > 0 {
+		i := 0
+		for i < len(v) && unescaped[v[i]] {
+			i++
+		}
+		dst = append(dst, v[:i]...)
+		if i == len(v) {
+			break
+		}
+		if c := v[i]; c == ' ' {
 			dst = append(dst, '+')
-		default:
+		} else {
 			dst = append(dst, '%', hexUpper[c>>4], hexUpper[c&15])
 		}
+		v = v[i+1:]
 	}
 	return dst
 }
+
+// unescaped tells the bytes a query component keeps as they are.
+var unescaped = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isAlnum(byte(c)) || c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()

@@ -85,3 +85,34 @@ func FuzzEncode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPrepare compares building a conference status callback's webhook
+// (16 parameters) with HTTPRequest and with Prepare.
+func BenchmarkPrepare(b *testing.B) {
+	params := url.Values{}
+	for _, k := range []string{"AccountSid", "ConferenceSid", "FriendlyName", "StatusCallbackEvent", "SequenceNumber", "Timestamp",
+		"CallSid", "Muted", "Hold", "Coaching", "EndConferenceOnExit", "StartConferenceOnEnter", "ParticipantLabel", "CallSidToCoach", "From", "To"} {
+		params.Set(k, "+1555 value of "+k)
+	}
+	r := Request{URL: "https://app.test/events", Method: "POST", Params: params}
+	b.Run("HTTPRequest", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := r.HTTPRequest(context.Background(), token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Prepare", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			u, ok := ParsePlainURL(r.URL)
+			if !ok {
+				b.Fatal("not plain")
+			}
+			if _, err := r.Prepare(u, token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
