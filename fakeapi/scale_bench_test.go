@@ -29,18 +29,22 @@ import (
 // (via=fake) and through twilio-go alone against a transport that answers
 // the fake's own response bytes at once (via=alone): the ratio of the two
 // is the share of twilio-go's own rate the fake keeps
-// (benchstat -col /via).
+// (benchstat -col /via). On a busy machine, whose load changes from one
+// sub-benchmark to the next, pairs=1000/interleaved gives steadier ratios:
+// it alternates short bursts of the two (see interleaved).
 func BenchmarkRESTHoldChurn(b *testing.B) {
 	b.Run("legs=10000", func(b *testing.B) {
 		h := newHoldChurn(b, 2000, 5)
 		defer h.close()
-		h.run(b, h.api)
+		h.run(b, h.api, h.held)
 	})
 	b.Run("pairs=1000", func(b *testing.B) {
 		h := newHoldChurn(b, 1000, 2)
 		defer h.close()
-		b.Run("via=fake", func(b *testing.B) { h.run(b, h.api) })
-		b.Run("via=alone", func(b *testing.B) { h.run(b, h.alone(b)) })
+		alone := h.alone(b)
+		b.Run("via=fake", func(b *testing.B) { h.run(b, h.api, h.held) })
+		b.Run("via=alone", func(b *testing.B) { h.run(b, alone, h.aloneHeld) })
+		b.Run("interleaved", func(b *testing.B) { h.interleaved(b, alone) })
 	})
 }
 
@@ -50,8 +54,12 @@ type holdChurn struct {
 	f       *fakeapi.Fake
 	api     *openapi.ApiService
 	targets []holdTarget
-	held    []bool
-	perLeg  float64
+	held    []bool // for the fake
+	// aloneHeld is the hold state twilio-go alone believes in.
+	aloneHeld []bool
+	// cursor is where each of up to 4 clients of interleaved is.
+	cursor [4]int
+	perLeg float64
 }
 
 type holdTarget struct{ conf, label string }
@@ -98,21 +106,22 @@ func newHoldChurn(b *testing.B, rooms, size int) *holdChurn {
 	}
 	h.perLeg = float64(heapAlloc()-before) / float64(len(calls))
 	h.held = make([]bool, len(h.targets))
+	h.aloneHeld = make([]bool, len(h.targets))
 	return h
 }
 
 func (h *holdChurn) close() { h.f.Close() }
 
 // toggle holds participant k if it is not held, else unholds it.
-func (h *holdChurn) toggle(api *openapi.ApiService, k int) error {
-	params := &openapi.UpdateParticipantParams{Hold: ptr(!h.held[k])}
-	if !h.held[k] {
+func (h *holdChurn) toggle(api *openapi.ApiService, held []bool, k int) error {
+	params := &openapi.UpdateParticipantParams{Hold: ptr(!held[k])}
+	if !held[k] {
 		params.HoldUrl, params.HoldMethod = ptr("https://app.test/music"), ptr("GET")
 	}
 	if _, err := api.UpdateParticipant(h.targets[k].conf, h.targets[k].label, params); err != nil {
 		return err
 	}
-	h.held[k] = !h.held[k]
+	held[k] = !held[k]
 	return nil
 }
 
@@ -120,12 +129,12 @@ func (h *holdChurn) toggle(api *openapi.ApiService, k int) error {
 // then 4 clients at once (more than the cores, so that the clients' and
 // the HTTP layer's work can run in parallel with the engine's), each
 // owning every 4th participant.
-func (h *holdChurn) run(b *testing.B, api *openapi.ApiService) {
+func (h *holdChurn) run(b *testing.B, api *openapi.ApiService, held []bool) {
 	b.Run("clients=1", func(b *testing.B) {
 		i := 0
 		cpu0 := cpuTime()
 		for b.Loop() {
-			if err := h.toggle(api, i%len(h.targets)); err != nil {
+			if err := h.toggle(api, held, i%len(h.targets)); err != nil {
 				b.Fatal(err)
 			}
 			i++
@@ -146,7 +155,7 @@ func (h *holdChurn) run(b *testing.B, api *openapi.ApiService) {
 					if k >= len(h.targets) {
 						k = g
 					}
-					if err := h.toggle(api, k); err != nil {
+					if err := h.toggle(api, held, k); err != nil {
 						b.Error(err)
 						return
 					}
@@ -178,7 +187,7 @@ func (h *holdChurn) alone(b *testing.B) *openapi.ApiService {
 	// Participant 0 is toggled twice: a hold, then an unhold, leaving it
 	// as it was.
 	for range 2 {
-		if err := h.toggle(api, 0); err != nil {
+		if err := h.toggle(api, h.held, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -242,6 +251,75 @@ func (t *replayTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		ContentLength: int64(len(c.body)),
 		Request:       r,
 	}, nil
+}
+
+// interleaved alternates short bursts of operations, so that a load on the
+// machine that comes and goes weighs on both sides of each ratio alike:
+// through the fake and through twilio-go alone with 1 client and with 4
+// (reporting each side's operations per second and fake/alone), and
+// through the fake with 1 client and with 4 (4-vs-1: how much faster 4
+// clients are). ns/op is per round of bursts.
+func (h *holdChurn) interleaved(b *testing.B, alone *openapi.ApiService) {
+	type side struct {
+		api     *openapi.ApiService
+		held    []bool
+		clients int
+	}
+	pairs := []struct {
+		name         string
+		a, b         side
+		unit         string
+		aName, bName string
+	}{
+		{"fake-vs-alone/clients=1", side{h.api, h.held, 1}, side{alone, h.aloneHeld, 1}, "fake/alone", "fake", "alone"},
+		{"fake-vs-alone/clients=4", side{h.api, h.held, 4}, side{alone, h.aloneHeld, 4}, "fake/alone", "fake", "alone"},
+		{"fake/4-vs-1", side{h.api, h.held, 4}, side{h.api, h.held, 1}, "4/1", "clients=4", "clients=1"},
+	}
+	const burst = 40 // operations per burst
+	for _, p := range pairs {
+		b.Run(p.name, func(b *testing.B) {
+			var ta, tb time.Duration
+			for b.Loop() {
+				ta += h.burst(b, p.a.api, p.a.held, p.a.clients, burst)
+				tb += h.burst(b, p.b.api, p.b.held, p.b.clients, burst)
+			}
+			ra := float64(b.N*burst) / ta.Seconds()
+			rb := float64(b.N*burst) / tb.Seconds()
+			b.ReportMetric(ra, p.aName+"-ops/s")
+			b.ReportMetric(rb, p.bName+"-ops/s")
+			b.ReportMetric(ra/rb, p.unit)
+		})
+	}
+}
+
+// burst runs ops operations with api from clients goroutines (the calling
+// one when 1), client g toggling participants g, g+clients, … from where
+// it stopped last time, and returns how long they took.
+func (h *holdChurn) burst(b *testing.B, api *openapi.ApiService, held []bool, clients, ops int) time.Duration {
+	run := func(g int) {
+		for range ops / clients {
+			k := h.cursor[g]
+			if k%clients != g || k >= len(h.targets) {
+				k = g
+			}
+			if err := h.toggle(api, held, k); err != nil {
+				b.Error(err)
+				return
+			}
+			h.cursor[g] = k + clients
+		}
+	}
+	start := time.Now()
+	if clients == 1 {
+		run(0)
+		return time.Since(start)
+	}
+	var wg sync.WaitGroup
+	for g := range clients {
+		wg.Go(func() { run(g) })
+	}
+	wg.Wait()
+	return time.Since(start)
 }
 
 // heapAlloc is the live heap after a full collection.
