@@ -95,6 +95,73 @@ func TestManualClockConcurrentClients(t *testing.T) {
 	}
 }
 
+// The goroutine running the engine does not wait for another client's
+// webhook still in the app: its request returns, and the request whose
+// webhook it is runs the engine on once the answer is in, in order.
+func TestManualClockRunnerDoesNotWait(t *testing.T) {
+	gates := map[string]*gate{"/slow": newGate(), "/slower": newGate()}
+	app := http.NewServeMux()
+	for path, g := range gates {
+		app.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			close(g.entered)
+			<-g.release
+			w.Header().Set("Content-Type", "text/xml")
+			fmt.Fprintf(w, `<Response><Play loop="0">https://cdn.test%s.mp3</Play></Response>`, path)
+		})
+	}
+	f := newFake(t, fakeapi.Options{Apps: map[string]http.Handler{"app.test": app}, CheckInvariants: true})
+	wantConsistent(t, f)
+	api := f.RestClient()
+	var legs [2]struct{ conf, call string }
+	for i := range legs {
+		p, err := api.CreateParticipant(fmt.Sprintf("room-%d", i), &openapi.CreateParticipantParams{
+			From: ptr(support), To: ptr(fmt.Sprintf("+1555000300%d", i)), Beep: ptr("false"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		legs[i].conf, legs[i].call = *p.ConferenceSid, *p.CallSid
+	}
+	f.Advance(5 * time.Second)
+	hold := func(i int, path string, done chan<- error) {
+		_, err := api.UpdateParticipant(legs[i].conf, legs[i].call, &openapi.UpdateParticipantParams{
+			Hold: ptr(true), HoldUrl: ptr("https://app.test" + path), HoldMethod: ptr("GET"),
+		})
+		done <- err
+	}
+	first, second := make(chan error, 1), make(chan error, 1)
+	go hold(0, "/slow", first)
+	wait(t, gates["/slow"].entered, "the first hold's fetch")
+	go hold(1, "/slower", second)
+	wait(t, gates["/slower"].entered, "the second hold's fetch")
+	close(gates["/slow"].release)
+	select {
+	case err := <-first:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first request waits for the second client's webhook")
+	}
+	close(gates["/slower"].release)
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"slow", "slower"} {
+		if h, _ := f.Hears(legs[i].call); h.String() != `hold-music "https://cdn.test/`+want+`.mp3"` {
+			t.Errorf("leg %d hears %s, want %s", i, h, want)
+		}
+	}
+	if got := f.Now(); !got.Equal(sim.DefaultStart.Add(5 * time.Second)) {
+		t.Errorf("virtual time %s, want the start + 5s: nothing moves it", got)
+	}
+}
+
+// gate holds an app's handler until released.
+type gate struct{ entered, release chan struct{} }
+
+func newGate() *gate { return &gate{make(chan struct{}), make(chan struct{})} }
+
 // wait receives from ch, failing the test after 10 seconds.
 func wait(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
