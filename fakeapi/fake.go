@@ -95,9 +95,9 @@ type Options struct {
 // before it returns. A request that comes while another goroutine runs the
 // engine (another client's, or an app's webhook handler calling the REST
 // API back) performs the webhooks it made due itself, in parallel with
-// that goroutine, which hands every answer to the engine in the order the
+// that goroutine, and the answers reach the engine in the order the
 // webhooks were emitted, so that concurrent clients do not wait for one
-// another's webhooks. With ClockReal virtual time is the wall clock and
+// another's webhooks (see drive_manual.go). With ClockReal virtual time is the wall clock and
 // webhooks are performed concurrently, never holding anything up (see
 // drive_real.go).
 type Fake struct {
