@@ -109,8 +109,7 @@ type Fake struct {
 	mu      sync.Mutex
 	eng     *sim.Engine
 	driving bool                     // ClockManual: a goroutine is running the engine
-	early   map[uint64]*earlyWebhook // ClockManual: effects performed ahead of their turn (drive_manual.go)
-	parked  *sim.Effect              // ClockManual: the effect whose early answer the engine waits for
+	early   map[uint64]*earlyWebhook // ClockManual: effects performed ahead of their turn (see performOwnLocked)
 	target  time.Time                // ClockManual: virtual time the engine should reach
 	wallT0  time.Time                // ClockReal: wall time at virtual start
 	pool    webhookPool              // ClockReal: the webhooks in flight (drive_real.go)
@@ -314,6 +313,90 @@ func (f *Fake) maxTime(a, b time.Time) time.Time {
 
 // driveLocked runs the engine (see runLocked). ClockManual only.
 func (f *Fake) driveLocked() { f.runLocked() }
+
+// runLocked runs the engine up to the target time, performing effects one
+// at a time, in order, with the lock released. If another goroutine is
+// already running it, it only returns: that goroutine will see whatever the
+// caller changed. f.mu must be held; it is held again on return.
+// ClockManual only: with ClockReal see runRealLocked.
+func (f *Fake) runLocked() {
+	if f.driving {
+		return
+	}
+	f.driving = true
+	for {
+		if eff := f.eng.NextEffect(); eff != nil {
+			var res sim.Result
+			if ew := f.early[eff.ID]; ew != nil {
+				delete(f.early, eff.ID)
+				select {
+				case <-ew.done: // answered already: keep the lock
+				default:
+					f.mu.Unlock()
+					<-ew.done // bounded by the webhook's timeout
+					f.mu.Lock()
+				}
+				res = ew.res
+			} else {
+				f.mu.Unlock()
+				res = f.perform(context.Background(), eff)
+				f.mu.Lock()
+			}
+			f.eng.Deliver(eff.ID, res)
+			continue
+		}
+		if !f.eng.Step(f.target) {
+			break
+		}
+	}
+	f.eng.SetNow(f.target)
+	f.driving = false
+}
+
+// earlyWebhook is an effect performed by the request that made it due
+// while another goroutine runs the engine; done is closed once res is set.
+type earlyWebhook struct {
+	done chan struct{}
+	res  sim.Result
+}
+
+// performOwnLocked performs, ahead of their turn, the effects a request
+// made due (those queued from index from on) while another goroutine runs
+// the engine (ClockManual): concurrent clients' webhooks are performed in
+// parallel, each by its own request, instead of one after another by the
+// goroutine that runs the engine, which still delivers every answer to
+// the engine in the order the effects were emitted. The effects that
+// goroutine has taken meanwhile are left to it. With a single client
+// nothing changes: no request comes while the engine runs, except from an
+// app's webhook handler calling the REST API back, whose webhooks are
+// then performed before that handler returns. f.mu must be held; it is
+// released on return.
+func (f *Fake) performOwnLocked(from int) {
+	q := f.eng.QueuedEffects()
+	if from >= len(q) {
+		f.mu.Unlock()
+		return
+	}
+	own := make([]*sim.Effect, len(q)-from)
+	copy(own, q[from:])
+	for i, eff := range own {
+		if i > 0 {
+			f.mu.Lock()
+		}
+		if q := f.eng.QueuedEffects(); len(q) == 0 || q[0].ID > eff.ID {
+			f.mu.Unlock()
+			continue // taken by the goroutine that runs the engine
+		}
+		if f.early == nil {
+			f.early = make(map[uint64]*earlyWebhook)
+		}
+		ew := &earlyWebhook{done: make(chan struct{})}
+		f.early[eff.ID] = ew
+		f.mu.Unlock()
+		ew.res = f.perform(context.Background(), eff)
+		close(ew.done)
+	}
+}
 
 // perform sends one webhook to the app and classifies its answer. It is
 // bounded by parent (cancelled when the fake closes) and by the webhook
