@@ -243,9 +243,9 @@ func (f *Fake) Do(fn func(e *sim.Engine) error) error {
 		// Another goroutine runs the engine: perform what fn made due
 		// here, in parallel; that goroutine delivers the answers in order.
 		f.performOwnLocked(queued)
-		return err
+	} else {
+		f.driveLocked()
 	}
-	f.driveLocked()
 	f.mu.Unlock()
 	return err
 }
@@ -329,19 +329,14 @@ func (f *Fake) runLocked() {
 			var res sim.Result
 			if ew := f.early[eff.ID]; ew != nil {
 				delete(f.early, eff.ID)
-				select {
-				case <-ew.done: // answered already: keep the lock
-				default:
-					f.mu.Unlock()
-					<-ew.done // bounded by the webhook's timeout
-					f.mu.Lock()
-				}
+				f.mu.Unlock()
+				<-ew.done // bounded by the webhook's timeout
 				res = ew.res
 			} else {
 				f.mu.Unlock()
 				res = f.perform(context.Background(), eff)
-				f.mu.Lock()
 			}
+			f.mu.Lock()
 			f.eng.Deliver(eff.ID, res)
 			continue
 		}
@@ -370,21 +365,16 @@ type earlyWebhook struct {
 // nothing changes: no request comes while the engine runs, except from an
 // app's webhook handler calling the REST API back, whose webhooks are
 // then performed before that handler returns. f.mu must be held; it is
-// released on return.
+// held again on return.
 func (f *Fake) performOwnLocked(from int) {
 	q := f.eng.QueuedEffects()
 	if from >= len(q) {
-		f.mu.Unlock()
 		return
 	}
 	own := make([]*sim.Effect, len(q)-from)
 	copy(own, q[from:])
-	for i, eff := range own {
-		if i > 0 {
-			f.mu.Lock()
-		}
+	for _, eff := range own {
 		if q := f.eng.QueuedEffects(); len(q) == 0 || q[0].ID > eff.ID {
-			f.mu.Unlock()
 			continue // taken by the goroutine that runs the engine
 		}
 		if f.early == nil {
@@ -395,6 +385,7 @@ func (f *Fake) performOwnLocked(from int) {
 		f.mu.Unlock()
 		ew.res = f.perform(context.Background(), eff)
 		close(ew.done)
+		f.mu.Lock()
 	}
 }
 
