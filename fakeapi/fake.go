@@ -61,8 +61,7 @@ type Options struct {
 	// WebhookConcurrency bounds the webhooks in flight at once with
 	// ClockReal (default DefaultWebhookConcurrency); the others wait their
 	// turn, in the order the engine emitted them. With ClockManual
-	// webhooks are performed one at a time, in order (concurrent
-	// requests' own webhooks excepted, see Fake), and this is unused.
+	// webhooks are performed one at a time, in order, and this is unused.
 	WebhookConcurrency int
 	// AnswerDelay is how long simulated phones ring before answering
 	// (default 2s); MediaDuration the length of <Play> audio (default 30s).
@@ -92,12 +91,7 @@ type Options struct {
 //
 // With ClockManual it is deterministic: a request, or Advance, runs
 // everything it makes due, webhooks included, one at a time and in order,
-// before it returns. A request that comes while another goroutine runs the
-// engine (another client's, or an app's webhook handler calling the REST
-// API back) performs the webhooks it made due itself, in parallel with
-// that goroutine, and the answers reach the engine in the order the
-// webhooks were emitted, so that concurrent clients do not wait for one
-// another's webhooks (see drive_manual.go). With ClockReal virtual time is the wall clock and
+// before it returns. With ClockReal virtual time is the wall clock and
 // webhooks are performed concurrently, never holding anything up (see
 // drive_real.go).
 type Fake struct {
@@ -108,11 +102,10 @@ type Fake struct {
 
 	mu      sync.Mutex
 	eng     *sim.Engine
-	driving bool                     // ClockManual: a goroutine is running the engine
-	early   map[uint64]*earlyWebhook // ClockManual: effects performed ahead of their turn (see performOwnLocked)
-	target  time.Time                // ClockManual: virtual time the engine should reach
-	wallT0  time.Time                // ClockReal: wall time at virtual start
-	pool    webhookPool              // ClockReal: the webhooks in flight (drive_real.go)
+	driving bool        // ClockManual: a goroutine is running the engine
+	target  time.Time   // ClockManual: virtual time the engine should reach
+	wallT0  time.Time   // ClockReal: wall time at virtual start
+	pool    webhookPool // ClockReal: the webhooks in flight (drive_real.go)
 	wake    chan struct{}
 	stop    context.CancelFunc
 	done    chan struct{}
@@ -237,15 +230,8 @@ func (f *Fake) Do(fn func(e *sim.Engine) error) error {
 		return f.doReal(fn)
 	}
 	f.mu.Lock()
-	queued := f.eng.PendingEffects()
 	err := fn(f.eng)
-	if f.driving {
-		// Another goroutine runs the engine: perform what fn made due
-		// here, in parallel; that goroutine delivers the answers in order.
-		f.performOwnLocked(queued)
-	} else {
-		f.driveLocked()
-	}
+	f.driveLocked()
 	f.mu.Unlock()
 	return err
 }
@@ -326,16 +312,8 @@ func (f *Fake) runLocked() {
 	f.driving = true
 	for {
 		if eff := f.eng.NextEffect(); eff != nil {
-			var res sim.Result
-			if ew := f.early[eff.ID]; ew != nil {
-				delete(f.early, eff.ID)
-				f.mu.Unlock()
-				<-ew.done // bounded by the webhook's timeout
-				res = ew.res
-			} else {
-				f.mu.Unlock()
-				res = f.perform(context.Background(), eff)
-			}
+			f.mu.Unlock()
+			res := f.perform(context.Background(), eff)
 			f.mu.Lock()
 			f.eng.Deliver(eff.ID, res)
 			continue
@@ -346,47 +324,6 @@ func (f *Fake) runLocked() {
 	}
 	f.eng.SetNow(f.target)
 	f.driving = false
-}
-
-// earlyWebhook is an effect performed by the request that made it due
-// while another goroutine runs the engine; done is closed once res is set.
-type earlyWebhook struct {
-	done chan struct{}
-	res  sim.Result
-}
-
-// performOwnLocked performs, ahead of their turn, the effects a request
-// made due (those queued from index from on) while another goroutine runs
-// the engine (ClockManual): concurrent clients' webhooks are performed in
-// parallel, each by its own request, instead of one after another by the
-// goroutine that runs the engine, which still delivers every answer to
-// the engine in the order the effects were emitted. The effects that
-// goroutine has taken meanwhile are left to it. With a single client
-// nothing changes: no request comes while the engine runs, except from an
-// app's webhook handler calling the REST API back, whose webhooks are
-// then performed before that handler returns. f.mu must be held; it is
-// held again on return.
-func (f *Fake) performOwnLocked(from int) {
-	q := f.eng.QueuedEffects()
-	if from >= len(q) {
-		return
-	}
-	own := make([]*sim.Effect, len(q)-from)
-	copy(own, q[from:])
-	for _, eff := range own {
-		if q := f.eng.QueuedEffects(); len(q) == 0 || q[0].ID > eff.ID {
-			continue // taken by the goroutine that runs the engine
-		}
-		if f.early == nil {
-			f.early = make(map[uint64]*earlyWebhook)
-		}
-		ew := &earlyWebhook{done: make(chan struct{})}
-		f.early[eff.ID] = ew
-		f.mu.Unlock()
-		ew.res = f.perform(context.Background(), eff)
-		close(ew.done)
-		f.mu.Lock()
-	}
 }
 
 // perform sends one webhook to the app and classifies its answer. It is

@@ -321,11 +321,6 @@ func (e *Engine) NextEffect() *Effect {
 // PendingEffects reports how many effects wait to be taken.
 func (e *Engine) PendingEffects() int { return len(e.effects) }
 
-// QueuedEffects returns the effects not yet taken, oldest first (their IDs
-// increase), without taking them. The slice is the engine's own: read it
-// only, and only until the engine next changes.
-func (e *Engine) QueuedEffects() []*Effect { return e.effects }
-
 type pendingFetch struct {
 	eff     *Effect
 	call    *Call
