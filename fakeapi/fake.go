@@ -339,11 +339,14 @@ func (f *Fake) runLocked() {
 func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
 	ctx, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
 	defer cancel()
-	req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
-	if err != nil {
-		return sim.Result{ErrCode: 11100, Err: err.Error()}
+	resp, ok := f.performDirect(ctx, eff)
+	if !ok {
+		req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
+		if err != nil {
+			return sim.Result{ErrCode: 11100, Err: err.Error()}
+		}
+		resp = webhook.Do(ctx, f.webhook, req, maxWebhookBody)
 	}
-	resp := webhook.Do(ctx, f.webhook, req, maxWebhookBody)
 	r := sim.Result{StatusCode: resp.StatusCode, ContentType: resp.ContentType, Body: resp.Body, ErrCode: resp.ErrorCode()}
 	if resp.Err != nil {
 		r.Err = resp.Err.Error()

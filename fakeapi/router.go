@@ -1,7 +1,6 @@
 package fakeapi
 
 import (
-	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -54,15 +53,21 @@ func control(method, path string, h controlHandler) route {
 // runtime.Caller and is checked against the others), about 130 µs for the
 // fake's routes, more than the engine's work in a whole hold scenario.
 // Pattern i is served by a stub that calls routes[i].serve with the
-// requesting fake, which the fake's handler puts in the request's context.
+// requesting fake, which the fake's handler wraps around the ResponseWriter
+// (fakeWriter).
 var router struct {
 	once   sync.Once
 	routes []route
 	mux    *http.ServeMux
 }
 
-// fakeKey is the context key of the fake a request is for.
-type fakeKey struct{}
+// fakeWriter carries the fake a request is for to the shared ServeMux's
+// stubs, which hand the route the ResponseWriter it wraps: cheaper than a
+// context value, which costs a copy of the request.
+type fakeWriter struct {
+	http.ResponseWriter
+	f *Fake
+}
 
 // sharedMux returns the process's ServeMux, building it the first time.
 func sharedMux() *http.ServeMux {
@@ -71,7 +76,8 @@ func sharedMux() *http.ServeMux {
 		router.mux = http.NewServeMux()
 		for i := range router.routes {
 			router.mux.Handle(router.routes[i].pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				router.routes[i].serve(r.Context().Value(fakeKey{}).(*Fake), w, r)
+				fw := w.(*fakeWriter)
+				router.routes[i].serve(fw.f, fw.ResponseWriter, r)
 			}))
 		}
 	})
@@ -102,7 +108,7 @@ func (f *Fake) routes() http.Handler {
 			wire.WriteError(w, wire.NotFound(r.URL.Path))
 			return
 		}
-		sharedMux().ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), fakeKey{}, f)))
+		sharedMux().ServeHTTP(&fakeWriter{w, f}, r)
 	})
 	// Every request needs the account's credentials, whatever its path or
 	// method, checked here once for every route; then injected faults

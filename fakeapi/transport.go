@@ -2,13 +2,18 @@ package fakeapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/webhook"
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
@@ -18,7 +23,7 @@ import (
 // https://api.twilio.com): no socket is opened.
 func (f *Fake) HTTPClient() *http.Client {
 	return &http.Client{
-		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) { return serveInMemory(f.handler, r) }),
+		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) { return serveInMemory(f.handler, r, false) }),
 		// Like twilio-go's own client: never follow redirects.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -113,8 +118,10 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// serveInMemory answers r with h, in the calling goroutine.
-func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
+// serveInMemory answers r with h, in the calling goroutine. ownHeader gives
+// h a copy of r's headers, for a handler that may change them (an app's);
+// the fake's own handler only reads them.
+func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Response, error) {
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
@@ -123,7 +130,9 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 	// A shallow copy with its own headers (r.Clone would also copy the URL,
 	// replaced below, and fields no handler here reads).
 	sr := r.WithContext(r.Context())
-	sr.Header = r.Header.Clone()
+	if ownHeader {
+		sr.Header = r.Header.Clone()
+	}
 	if sr.Header == nil {
 		sr.Header = http.Header{}
 	}
@@ -136,7 +145,11 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 		sr.Host = r.URL.Host
 	}
 	if r.URL.Scheme == "https" {
-		sr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: r.URL.Hostname()}
+		if host := r.URL.Hostname(); !ownHeader && host == twilioTLS.ServerName {
+			sr.TLS = twilioTLS // the fake's own handler only reads it
+		} else {
+			sr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+		}
 	}
 	sr.RemoteAddr = "127.0.0.1:0"
 	w := &memResponse{header: http.Header{}, status: http.StatusOK}
@@ -149,17 +162,21 @@ func serveInMemory(h http.Handler, r *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return &http.Response{
-		Status:        fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)),
+		Status:        statusLine(w.status),
 		StatusCode:    w.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        w.header,
-		Body:          io.NopCloser(bytes.NewReader(w.body.Bytes())),
+		Body:          newMemBody(w.body.Bytes()),
 		ContentLength: int64(w.body.Len()),
 		Request:       r,
 	}, nil
 }
+
+// twilioTLS is the TLS state of an in-memory request to api.twilio.com,
+// what twilio-go always requests.
+var twilioTLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: "api.twilio.com"}
 
 // serveAbortable runs h, reporting whether it aborted with
 // http.ErrAbortHandler, which a real server answers by closing the
@@ -232,5 +249,207 @@ func serveApp(app http.Handler, r *http.Request) (resp *http.Response, err error
 			resp, err = nil, fmt.Errorf("fakeapi: the app's handler for %s panicked: %v", r.URL, v)
 		}
 	}()
-	return serveInMemory(app, r)
+	return serveInMemory(app, r, true)
+}
+
+// statusLine is an http.Response's Status: "200 OK".
+func statusLine(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200 OK"
+	case http.StatusCreated:
+		return "201 Created"
+	case http.StatusNoContent:
+		return "204 No Content"
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
+}
+
+// memBody is the body of an in-memory response: io.NopCloser of a
+// bytes.Reader in one allocation.
+type memBody struct{ bytes.Reader }
+
+func newMemBody(b []byte) *memBody {
+	m := &memBody{}
+	m.Reset(b)
+	return m
+}
+
+func (*memBody) Close() error { return nil }
+
+// stringBody is io.NopCloser of a strings.Reader in one allocation.
+type stringBody struct{ strings.Reader }
+
+func newStringBody(s string) *stringBody {
+	b := &stringBody{}
+	b.Reset(s)
+	return b
+}
+
+func (*stringBody) Close() error { return nil }
+
+// --- the direct path to in-process apps ---
+
+// performDirect sends a webhook whose URL is plain (webhook.ParsePlainURL)
+// and whose host is an in-process app's straight to the app's handler:
+// the request the handler gets is the one serveApp would give it, built
+// without url.Parse, http.NewRequest or net/http's client. ok is false when
+// the webhook is not for an app or its URL is not plain: the caller sends
+// it through f.webhook. A redirect is followed by net/http's client, from
+// the app's first answer on, as it would have been.
+func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook.Response, ok bool) {
+	if len(f.opts.Apps) == 0 {
+		return webhook.Response{}, false
+	}
+	u, ok := webhook.ParsePlainURL(eff.URL)
+	if !ok {
+		return webhook.Response{}, false
+	}
+	app, ok := f.opts.Apps[u.Host]
+	if !ok {
+		return webhook.Response{}, false
+	}
+	wr := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}
+	p, err := wr.Prepare(u, f.opts.AuthToken)
+	if err != nil {
+		return webhook.Response{}, false // HTTPRequest reports it
+	}
+	if err := ctx.Err(); err != nil {
+		return webhook.Response{Err: urlError(p, err)}, true
+	}
+	r := appRequest(ctx, u, p)
+	w := memResponses.Get().(*memResponse)
+	defer putMemResponse(w)
+	if err := serveAppDirect(app, w, r, p.URL); err != nil {
+		return webhook.Response{Err: urlError(p, err)}, true
+	}
+	if err := ctx.Err(); err != nil {
+		return webhook.Response{Err: urlError(p, err)}, true
+	}
+	body := append(make([]byte, 0, w.body.Len()), w.body.Bytes()...)
+	switch w.status {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return f.followRedirect(ctx, wr, w, body), true
+	}
+	return webhook.Answered(w.status, w.header, body, maxWebhookBody), true
+}
+
+// appRequest is the server-side request an app's handler gets for p: what
+// serveInMemory makes of the request webhook.Request.HTTPRequest builds.
+func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *http.Request {
+	values := [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}
+	vs := values[:]
+	h := make(http.Header, 5)
+	if p.Method == http.MethodPost {
+		h["Content-Type"] = vs[0:1:1]
+	}
+	h[webhook.HeaderSignature] = vs[1:2:2]
+	h["User-Agent"] = vs[2:3:3]
+	h["Accept"] = vs[3:4:4]
+	h[webhook.HeaderIdempotencyToken] = vs[4:5:5]
+	requestURI := u.Path
+	if requestURI == "" {
+		requestURI = "/"
+	}
+	if p.Query != "" {
+		requestURI += "?" + p.Query
+	}
+	r := &http.Request{
+		Method:     p.Method,
+		URL:        &url.URL{Path: u.Path, RawQuery: p.Query},
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Body:       http.NoBody,
+		Host:       u.Host,
+		RemoteAddr: "127.0.0.1:0",
+		RequestURI: requestURI,
+	}
+	if p.Method == http.MethodPost {
+		r.Body = newStringBody(p.Body)
+		r.ContentLength = int64(len(p.Body))
+	}
+	if u.Scheme == "https" {
+		host, _, _ := strings.Cut(u.Host, ":")
+		r.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+	}
+	return r.WithContext(ctx)
+}
+
+// serveAppDirect runs an app's handler as serveApp does: a panic with
+// http.ErrAbortHandler drops the connection (ErrConnectionDropped), any
+// other is reported in the error.
+func serveAppDirect(app http.Handler, w *memResponse, r *http.Request, rawURL string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				err = ErrConnectionDropped
+				return
+			}
+			err = fmt.Errorf("fakeapi: the app's handler for %s panicked: %v", rawURL, v)
+		}
+	}()
+	app.ServeHTTP(w, r)
+	return nil
+}
+
+// urlError is the error net/http's client returns for a request that
+// failed with err.
+func urlError(p webhook.Prepared, err error) error {
+	op := "Post"
+	if p.Method == http.MethodGet {
+		op = "Get"
+	}
+	return &url.Error{Op: op, URL: p.URL, Err: err}
+}
+
+// followRedirect hands a redirect to f.webhook's client, which follows it
+// from the app's answer w on as if it had received w itself.
+func (f *Fake) followRedirect(ctx context.Context, wr webhook.Request, w *memResponse, body []byte) webhook.Response {
+	req, err := wr.HTTPRequest(ctx, f.opts.AuthToken)
+	if err != nil {
+		return webhook.Response{Err: err}
+	}
+	first := &http.Response{
+		Status:        fmt.Sprintf("%d %s", w.status, http.StatusText(w.status)),
+		StatusCode:    w.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        w.header.Clone(),
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       req,
+	}
+	c := &http.Client{Transport: &answered{first: first, next: f.webhook.Transport}, CheckRedirect: f.webhook.CheckRedirect}
+	return webhook.Do(ctx, c, req, maxWebhookBody)
+}
+
+// answered answers its first request with first, and sends the others
+// through next.
+type answered struct {
+	first *http.Response
+	next  http.RoundTripper
+}
+
+func (a *answered) RoundTrip(r *http.Request) (*http.Response, error) {
+	if resp := a.first; resp != nil {
+		a.first = nil
+		return resp, nil
+	}
+	return a.next.RoundTrip(r)
+}
+
+// memResponses keeps the ResponseWriters of the direct path for reuse.
+var memResponses = sync.Pool{New: func() any { return &memResponse{header: http.Header{}, status: http.StatusOK} }}
+
+func putMemResponse(w *memResponse) {
+	if w.body.Cap() > 64<<10 {
+		return
+	}
+	clear(w.header)
+	w.status, w.wroteHeader = http.StatusOK, false
+	w.body.Reset()
+	memResponses.Put(w)
 }

@@ -153,6 +153,22 @@ func Do(ctx context.Context, c *http.Client, req *http.Request, maxBody int64) R
 	return out
 }
 
+// Answered is what Do makes of a response read in full, for a transport that
+// has its answer in memory: status, Content-Type and Location from header,
+// and at most maxBody bytes of body (DefaultMaxBody if maxBody <= 0), with
+// ErrBodyTooLarge beyond. The Response keeps body.
+func Answered(status int, header http.Header, body []byte, maxBody int64) Response {
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBody
+	}
+	out := Response{StatusCode: status, ContentType: header.Get("Content-Type"), Location: header.Get("Location"), Body: body}
+	if int64(len(body)) > maxBody {
+		out.Body = body[:maxBody]
+		out.Err = fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, maxBody)
+	}
+	return out
+}
+
 // readBody reads at most maxBody+1 bytes of resp's body (one more than
 // allowed, to tell a body that is too large). When the length is declared,
 // the buffer is allocated once at that size.

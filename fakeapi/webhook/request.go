@@ -2,8 +2,6 @@ package webhook
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -52,12 +50,9 @@ type Request struct {
 // An unparsable or non-absolute URL, or a method other than GET or POST,
 // is an error.
 func (r Request) HTTPRequest(ctx context.Context, authToken string) (*http.Request, error) {
-	method := strings.ToUpper(strings.TrimSpace(r.Method))
-	if method == "" {
-		method = http.MethodPost
-	}
-	if method != http.MethodGet && method != http.MethodPost {
-		return nil, fmt.Errorf("webhook: unsupported method %q", r.Method)
+	method, err := normMethod(r.Method)
+	if err != nil {
+		return nil, err
 	}
 	u, err := url.Parse(r.URL)
 	if err != nil {
@@ -68,19 +63,18 @@ func (r Request) HTTPRequest(ctx context.Context, authToken string) (*http.Reque
 	}
 	u.Fragment, u.RawFragment = "", ""
 
+	s := getScratch()
+	defer putScratch(s)
 	var body string
-	var signed url.Values
 	if method == http.MethodGet {
-		if enc := r.Params.Encode(); enc != "" {
+		s.encode(r.Params, false)
+		if len(s.enc) > 0 {
 			if u.RawQuery != "" {
-				u.RawQuery += "&" + enc
+				u.RawQuery += "&" + string(s.enc)
 			} else {
-				u.RawQuery = enc
+				u.RawQuery = string(s.enc)
 			}
 		}
-	} else {
-		body = r.Params.Encode()
-		signed = r.Params
 	}
 	final := u.String()
 	// Credentials in the URL (https://user:pass@host/…) are sent by
@@ -92,6 +86,11 @@ func (r Request) HTTPRequest(ctx context.Context, authToken string) (*http.Reque
 		nu := *u
 		nu.User = nil
 		signedURL = nu.String()
+	}
+	s.sig = append(s.sig[:0], signedURL...)
+	if method == http.MethodPost {
+		s.encode(r.Params, true)
+		body = string(s.enc)
 	}
 
 	var rd io.Reader
@@ -105,10 +104,9 @@ func (r Request) HTTPRequest(ctx context.Context, authToken string) (*http.Reque
 	if method == http.MethodPost {
 		req.Header.Set("Content-Type", FormContentType)
 	}
-	req.Header.Set(HeaderSignature, Signature(authToken, signedURL, signed))
+	req.Header.Set(HeaderSignature, s.sign(authToken))
 	req.Header.Set("User-Agent", UserAgent)
 	req.Header.Set("Accept", "*/*")
-	sum := sha256.Sum256([]byte(method + "\n" + final + "\n" + body))
-	req.Header.Set(HeaderIdempotencyToken, hex.EncodeToString(sum[:16]))
+	req.Header.Set(HeaderIdempotencyToken, s.idempotencyToken(method, final, body))
 	return req, nil
 }

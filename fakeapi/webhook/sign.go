@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"hash"
 	"net/url"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -27,23 +27,25 @@ import (
 // difference only matters for custom parameters. Keys with no value are
 // not sent by url.Values.Encode and are not signed.
 func Signature(authToken, fullURL string, params url.Values) string {
-	names := make([]string, 0, len(params))
+	s := getScratch()
+	defer putScratch(s)
+	s.sig = append(s.sig[:0], fullURL...)
+	s.names = s.names[:0]
 	for k, vs := range params {
 		if len(vs) > 0 {
-			names = append(names, k)
+			s.names = append(s.names, k)
 		}
 	}
-	sort.Strings(names)
-	mac := macs.get(authToken)
-	defer macs.put(authToken, mac)
-	mac.Write([]byte(fullURL))
-	for _, k := range names {
-		mac.Write([]byte(k))
-		mac.Write([]byte(params[k][0]))
+	slices.Sort(s.names)
+	for _, k := range s.names {
+		s.sig = append(s.sig, k...)
+		s.sig = append(s.sig, params[k][0]...)
 	}
-	var sum [sha1.Size]byte
-	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	return s.sign(authToken)
 }
+
+// encodeSum is the base64 of an HMAC-SHA1 sum.
+func encodeSum(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
 
 // macs keeps keyed HMAC-SHA1 states per auth token for reuse: building one
 // hashes the key each time, a fifth of a webhook's signing. A fake has one

@@ -1,0 +1,137 @@
+package fakeapi
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/webhook"
+)
+
+// seen is what an app's handler saw of a request.
+type seen struct {
+	Method, Proto, Host, RemoteAddr, RequestURI string
+	URL                                         url.URL
+	Header                                      http.Header
+	Body                                        string
+	ContentLength                               int64
+	TLS                                         bool
+	ServerName                                  string
+	Deadline                                    bool
+}
+
+// The direct path to an in-process app gives its handler the request, and
+// the fake the answer, that net/http's client and the in-memory transport
+// give: same method, URL, headers, body and TLS; same status, body and
+// error, for redirects, panics, dropped connections, oversized bodies and
+// timeouts too.
+func TestDirectPathMatchesClient(t *testing.T) {
+	var got []seen
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		_, dl := r.Context().Deadline()
+		s := seen{Method: r.Method, Proto: r.Proto, Host: r.Host, RemoteAddr: r.RemoteAddr, RequestURI: r.RequestURI,
+			URL: *r.URL, Header: r.Header.Clone(), Body: string(body), ContentLength: r.ContentLength, TLS: r.TLS != nil, Deadline: dl}
+		if r.TLS != nil {
+			s.ServerName = r.TLS.ServerName
+		}
+		got = append(got, s)
+		switch r.URL.Path {
+		case "/redirect":
+			http.Redirect(w, r, "/twiml?from=redirect", http.StatusFound)
+		case "/redirect-307":
+			w.Header().Set("Location", "/twiml")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/panic":
+			panic("boom")
+		case "/abort":
+			panic(http.ErrAbortHandler)
+		case "/huge":
+			w.Header().Set("Content-Type", "text/xml")
+			io.WriteString(w, strings.Repeat("x", maxWebhookBody+10))
+		case "/hang":
+			<-r.Context().Done()
+		case "/404":
+			http.NotFound(w, r)
+		default:
+			w.Header().Set("Content-Type", "text/xml")
+			io.WriteString(w, "<Response><Say>hi</Say></Response>")
+		}
+	})
+	f, err := New(Options{Apps: map[string]http.Handler{"app.test": app, "app.test:8443": app}, WebhookTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	params := url.Values{"CallSid": {"CA1"}, "CallStatus": {"in-progress"}, "Msg": {"a b&c/é"}, "Events": {"hold", "unhold"}}
+	tests := []struct {
+		url    string
+		method string
+	}{
+		{"https://app.test/twiml", "POST"},
+		{"https://app.test/twiml", "GET"},
+		{"https://app.test/twiml", ""},
+		{"http://app.test:8443/twiml?x=1", "GET"},
+		{"http://app.test:8443/twiml?x=1", "POST"},
+		{"https://app.test", "POST"},
+		{"https://app.test/redirect", "POST"},
+		{"https://app.test/redirect-307", "POST"},
+		{"https://app.test/loop", "GET"},
+		{"https://app.test/panic", "POST"},
+		{"https://app.test/abort", "POST"},
+		{"https://app.test/huge", "POST"},
+		{"https://app.test/hang", "POST"},
+		{"https://app.test/404", "GET"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.url, func(t *testing.T) {
+			eff := &sim.Effect{URL: tc.url, Method: tc.method, Params: params}
+			got = nil
+			direct := answer(f, eff, true)
+			viaDirect := got
+			got = nil
+			client := answer(f, eff, false)
+			viaClient := got
+			if !reflect.DeepEqual(direct, client) {
+				t.Errorf("direct path answers\n%+v\nthe client\n%+v", direct, client)
+			}
+			if !reflect.DeepEqual(viaDirect, viaClient) {
+				t.Errorf("the app saw from the direct path\n%+v\nfrom the client\n%+v", viaDirect, viaClient)
+			}
+			if len(viaDirect) == 0 {
+				t.Error("the app saw no request")
+			}
+		})
+	}
+}
+
+// answer performs eff by the direct path or through f.webhook, as perform
+// does, and describes the outcome.
+func answer(f *Fake, eff *sim.Effect, direct bool) string {
+	ctx, cancel := context.WithTimeout(context.Background(), f.opts.WebhookTimeout)
+	defer cancel()
+	var resp webhook.Response
+	if direct {
+		var ok bool
+		if resp, ok = f.performDirect(ctx, eff); !ok {
+			return "not taken by the direct path"
+		}
+	} else {
+		req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
+		if err != nil {
+			return err.Error()
+		}
+		resp = webhook.Do(ctx, f.webhook, req, maxWebhookBody)
+	}
+	return fmt.Sprintf("status %d type %q location %q body %d %.40q err %v code %d", resp.StatusCode, resp.ContentType, resp.Location,
+		len(resp.Body), resp.Body, resp.Err, resp.ErrorCode())
+}

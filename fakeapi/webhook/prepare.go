@@ -1,0 +1,278 @@
+package webhook
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Preparing a webhook without url.Parse, for the webhooks a fake serves
+// in-process: the parameters are sorted once, and the form encoding and the
+// signature's input come from the same pass over them.
+
+// PlainURL is an absolute http(s) URL split into its parts, for a URL in the
+// plain form ParsePlainURL accepts: what url.Parse would make of it, and
+// what the URL's String gives back, are the URL as written.
+type PlainURL struct {
+	// Raw is the URL as written.
+	Raw string
+	// Scheme is "http" or "https"; Host is host[:port] as written.
+	Scheme, Host string
+	// Path is the path as written ("" or starting with "/"); it needs no
+	// unescaping. Query is the query string without "?", "" when none.
+	Path, Query string
+}
+
+// ParsePlainURL splits raw if it is an absolute URL in plain form: a
+// lower-case http or https scheme, a host of letters, digits, dots and
+// hyphens with an optional numeric port, a path of unreserved characters
+// and the sub-delimiters that need no escaping in a path ($&+,:;=@), and an
+// optional non-empty query of printable ASCII. No user information, no
+// fragment, no percent-escapes in the path. Any other URL reports false:
+// HTTPRequest, which parses it, handles it.
+func ParsePlainURL(raw string) (PlainURL, bool) {
+	u := PlainURL{Raw: raw}
+	rest := raw
+	switch {
+	case strings.HasPrefix(rest, "https://"):
+		u.Scheme, rest = "https", rest[len("https://"):]
+	case strings.HasPrefix(rest, "http://"):
+		u.Scheme, rest = "http", rest[len("http://"):]
+	default:
+		return PlainURL{}, false
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	u.Host, rest = rest[:end], rest[end:]
+	if !plainHost(u.Host) {
+		return PlainURL{}, false
+	}
+	u.Path, u.Query, _ = strings.Cut(rest, "?")
+	if strings.HasSuffix(rest, "?") { // an empty query: url.URL's ForceQuery
+		return PlainURL{}, false
+	}
+	for i := 0; i < len(u.Path); i++ {
+		if !plainPathByte(u.Path[i]) {
+			return PlainURL{}, false
+		}
+	}
+	for i := 0; i < len(u.Query); i++ {
+		if c := u.Query[i]; c <= ' ' || c >= 0x7f || c == '#' {
+			return PlainURL{}, false
+		}
+	}
+	return u, true
+}
+
+func plainHost(h string) bool {
+	name, port, hasPort := strings.Cut(h, ":")
+	if name == "" || (hasPort && port == "") {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(isAlnum(c) || c == '.' || c == '-') {
+			return false
+		}
+	}
+	for i := 0; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func plainPathByte(c byte) bool {
+	if isAlnum(c) {
+		return true
+	}
+	switch c {
+	case '-', '.', '_', '~', '/', '$', '&', '+', ',', ':', ';', '=', '@':
+		return true
+	}
+	return false
+}
+
+// Prepared is a webhook in the form it is sent: what HTTPRequest builds,
+// as strings.
+type Prepared struct {
+	// Method is GET or POST.
+	Method string
+	// URL is the URL requested: for GET, with the parameters appended to
+	// its query. Query is URL's query string ("" when none).
+	URL, Query string
+	// Body is the form body of a POST ("" for GET).
+	Body string
+	// Signature is X-Twilio-Signature; IdempotencyToken is
+	// I-Twilio-Idempotency-Token.
+	Signature, IdempotencyToken string
+}
+
+// Prepare builds the webhook r makes to u (r.URL's plain form, see
+// ParsePlainURL), signed with authToken: the same method, URL, body and
+// headers as HTTPRequest, with the parameters sorted once. A method other
+// than GET or POST is an error.
+func (r Request) Prepare(u PlainURL, authToken string) (Prepared, error) {
+	method, err := normMethod(r.Method)
+	if err != nil {
+		return Prepared{}, err
+	}
+	s := getScratch()
+	defer putScratch(s)
+	p := Prepared{Method: method, URL: u.Raw, Query: u.Query}
+	if method == "GET" {
+		s.encode(r.Params, false)
+		if len(s.enc) > 0 {
+			sep := "?"
+			if u.Query != "" {
+				sep = "&"
+			}
+			p.URL = u.Raw + sep + string(s.enc)
+			p.Query = p.URL[len(p.URL)-len(s.enc):]
+			if u.Query != "" {
+				p.Query = u.Query + "&" + p.Query
+			}
+		}
+		s.sig = append(s.sig[:0], p.URL...)
+	} else {
+		s.sig = append(s.sig[:0], u.Raw...)
+		s.encode(r.Params, true)
+		p.Body = string(s.enc)
+	}
+	p.Signature = s.sign(authToken)
+	p.IdempotencyToken = s.idempotencyToken(method, p.URL, p.Body)
+	return p, nil
+}
+
+// normMethod returns GET or POST (the default), or an error.
+func normMethod(m string) (string, error) {
+	switch m {
+	case "GET", "POST":
+		return m, nil
+	case "":
+		return "POST", nil
+	}
+	method := strings.ToUpper(strings.TrimSpace(m))
+	switch method {
+	case "":
+		return "POST", nil
+	case "GET", "POST":
+		return method, nil
+	}
+	return "", fmt.Errorf("webhook: unsupported method %q", m)
+}
+
+// scratch holds the buffers of one webhook's encoding and signing.
+type scratch struct {
+	names []string
+	enc   []byte // the form encoding
+	sig   []byte // the signature's input
+	tok   []byte // the idempotency token's input
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratches.Get().(*scratch) }
+
+func putScratch(s *scratch) {
+	if cap(s.enc) > 16<<10 || cap(s.sig) > 16<<10 || cap(s.tok) > 16<<10 {
+		return // do not keep a huge webhook's buffers
+	}
+	clear(s.names)
+	s.names = s.names[:0]
+	scratches.Put(s)
+}
+
+// encode sets s.enc to params' form encoding, exactly url.Values.Encode's
+// (keys sorted, every value in order), and, if pairs, appends to s.sig
+// every key with a value followed by its first value: Signature's input
+// after the URL.
+func (s *scratch) encode(params url.Values, pairs bool) {
+	s.names = s.names[:0]
+	for k, vs := range params {
+		if len(vs) > 0 {
+			s.names = append(s.names, k)
+		}
+	}
+	slices.Sort(s.names)
+	s.enc = s.enc[:0]
+	for _, k := range s.names {
+		vs := params[k]
+		for _, v := range vs {
+			if len(s.enc) > 0 {
+				s.enc = append(s.enc, '&')
+			}
+			s.enc = appendQueryEscape(s.enc, k)
+			s.enc = append(s.enc, '=')
+			s.enc = appendQueryEscape(s.enc, v)
+		}
+		if pairs {
+			s.sig = append(s.sig, k...)
+			s.sig = append(s.sig, vs[0]...)
+		}
+	}
+}
+
+// sign returns the base64 HMAC-SHA1 of s.sig keyed with authToken.
+func (s *scratch) sign(authToken string) string {
+	mac := macs.get(authToken)
+	mac.Write(s.sig)
+	var sum [20]byte
+	out := encodeSum(mac.Sum(sum[:0]))
+	macs.put(authToken, mac)
+	return out
+}
+
+// idempotencyToken is the hex of the first half of SHA-256 over the
+// method, the URL and the body, one per line.
+func (s *scratch) idempotencyToken(method, url, body string) string {
+	s.tok = append(s.tok[:0], method...)
+	s.tok = append(s.tok, '\n')
+	s.tok = append(s.tok, url...)
+	s.tok = append(s.tok, '\n')
+	s.tok = append(s.tok, body...)
+	sum := sha256.Sum256(s.tok)
+	return hex.EncodeToString(sum[:16])
+}
+
+// appendQueryEscape appends url.QueryEscape(v): letters, digits and -_.~
+// as they are, a space as "+", every other byte as %XX.
+func appendQueryEscape(dst []byte, v string) []byte {
+	const hexUpper = "0123456789ABCDEF"
+	for len(v) > 0 {
+		i := 0
+		for i < len(v) && unescaped[v[i]] {
+			i++
+		}
+		dst = append(dst, v[:i]...)
+		if i == len(v) {
+			break
+		}
+		if c := v[i]; c == ' ' {
+			dst = append(dst, '+')
+		} else {
+			dst = append(dst, '%', hexUpper[c>>4], hexUpper[c&15])
+		}
+		v = v[i+1:]
+	}
+	return dst
+}
+
+// unescaped tells the bytes a query component keeps as they are.
+var unescaped = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isAlnum(byte(c)) || c == '-' || c == '_' || c == '.' || c == '~'
+	}
+	return t
+}()
