@@ -12,8 +12,9 @@ import (
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/wire"
 	"github.com/holdlab/holdlab/scenarios/recording"
-	"github.com/holdlab/holdlab/scenarios/timeline"
+	"github.com/holdlab/holdlab/timeline"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 )
 
@@ -315,7 +316,7 @@ func callSidsIn(e recording.Raw) []string {
 		}
 	}
 	b.Write(e.Body)
-	return recording.SIDs(b.String(), "CA")
+	return wire.SIDsIn(b.String(), "CA")
 }
 
 // restPath shortens a REST URL to its path under the account.

@@ -25,7 +25,7 @@ import (
 
 	"github.com/holdlab/holdlab/fakeapi"
 	"github.com/holdlab/holdlab/fakeapi/sim"
-	"github.com/holdlab/holdlab/scenarios/timeline"
+	"github.com/holdlab/holdlab/timeline"
 )
 
 // Prefix is the path the inspector is served under.

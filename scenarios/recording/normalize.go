@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
 // Event is one normalised event of a story.
@@ -125,7 +126,7 @@ func (n *Normalizer) value(s string) string {
 			s = strings.ReplaceAll(s, esc, n.Names[lit])
 		}
 	}
-	return ReplaceSIDs(s, func(sid string) string {
+	return wire.ReplaceSIDs(s, func(sid string) string {
 		if p, ok := n.sids[sid]; ok {
 			return p
 		}

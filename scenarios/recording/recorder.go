@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
 // Kind says what an event is.
@@ -169,7 +171,7 @@ func (r *Recorder) CallSids() []string {
 	seen := map[string]bool{}
 	var out []string
 	note := func(s string) {
-		for _, sid := range SIDs(s, "CA") {
+		for _, sid := range wire.SIDsIn(s, "CA") {
 			if !seen[sid] {
 				seen[sid] = true
 				out = append(out, sid)

@@ -204,28 +204,6 @@ func TestTransportRecordsWritesOnly(t *testing.T) {
 	}
 }
 
-func TestSIDs(t *testing.T) {
-	tests := []struct {
-		s, prefix string
-		want      []string
-	}{
-		{"/Calls/" + ca1 + ".json", "CA", []string{ca1}},
-		{`{"call_sid":"` + ca2 + `","conference_sid":"` + cf + `"}`, "", []string{ca2, cf}},
-		{"queue hold-" + ca1 + ") and " + ca2, "CA", []string{ca1, ca2}},
-		{"x" + ca1, "", nil},                      // inside a longer word
-		{ca1 + "0", "", nil},                      // too long
-		{"CA" + strings.Repeat("A", 32), "", nil}, // upper-case hex is not a SID here
-	}
-	for _, tc := range tests {
-		if got := SIDs(tc.s, tc.prefix); !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("SIDs(%q, %q) = %q, want %q", tc.s, tc.prefix, got, tc.want)
-		}
-	}
-	if got := ReplaceSIDs("a "+ca1+" b", func(string) string { return "CA#1" }); got != "a CA#1 b" {
-		t.Errorf("ReplaceSIDs = %q", got)
-	}
-}
-
 // The recorder tells when each step began, with the mark of that instant.
 func TestRecorderSteps(t *testing.T) {
 	now := t0

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/holdlab/holdlab/scenarios"
-	"github.com/holdlab/holdlab/scenarios/timeline"
+	"github.com/holdlab/holdlab/timeline"
 )
 
 // suitePictures runs scenarios of the embedded suite on the fake and

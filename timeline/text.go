@@ -5,11 +5,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/holdlab/holdlab/fakeapi/wire"
-	"github.com/holdlab/holdlab/scenarios/recording"
 )
 
 // shortSids writes the SIDs in s the way the trace does: CA..0002.
-func shortSids(s string) string { return recording.ReplaceSIDs(s, wire.Short) }
+func shortSids(s string) string { return wire.ReplaceSIDs(s, wire.Short) }
 
 // withoutHosts drops the scheme and host of every http(s) URL in s,
 // keeping their paths.

@@ -289,7 +289,7 @@ func TestText(t *testing.T) {
 }
 
 // The golden files guard the renderings' structure; review a diff, then
-// regenerate with go test ./scenarios/timeline -update.
+// regenerate with go test ./timeline -update.
 func TestGolden(t *testing.T) {
 	tl := parentRedirect()
 	renderers := []struct {

@@ -1,10 +1,10 @@
-package recording
+package wire
 
 import "strings"
 
-// sidLen is the length of a Twilio SID: a two-capital prefix and 32 hex
+// sidTextLen is the length of a Twilio SID: a two-capital prefix and 32 hex
 // digits.
-const sidLen = 34
+const sidTextLen = 34
 
 // ReplaceSIDs returns s with every Twilio SID in it replaced by f(sid). A
 // SID is two capitals and 32 lower-case hex digits, not inside a longer
@@ -12,14 +12,14 @@ const sidLen = 34
 func ReplaceSIDs(s string, f func(sid string) string) string {
 	var b strings.Builder
 	last := 0
-	for i := 0; i+sidLen <= len(s); i++ {
+	for i := 0; i+sidTextLen <= len(s); i++ {
 		if !sidAt(s, i) {
 			continue
 		}
 		b.WriteString(s[last:i])
-		b.WriteString(f(s[i : i+sidLen]))
-		last = i + sidLen
-		i += sidLen - 1
+		b.WriteString(f(s[i : i+sidTextLen]))
+		last = i + sidTextLen
+		i += sidTextLen - 1
 	}
 	if last == 0 {
 		return s
@@ -28,8 +28,8 @@ func ReplaceSIDs(s string, f func(sid string) string) string {
 	return b.String()
 }
 
-// SIDs returns the SIDs in s that begin with prefix ("" for any), in order.
-func SIDs(s, prefix string) []string {
+// SIDsIn returns the SIDs in s that begin with prefix ("" for any), in order.
+func SIDsIn(s, prefix string) []string {
 	var out []string
 	ReplaceSIDs(s, func(sid string) string {
 		if strings.HasPrefix(sid, prefix) {
@@ -42,13 +42,13 @@ func SIDs(s, prefix string) []string {
 
 // sidAt reports whether a SID begins at s[i].
 func sidAt(s string, i int) bool {
-	if i > 0 && wordByte(s[i-1]) || i+sidLen < len(s) && wordByte(s[i+sidLen]) {
+	if i > 0 && wordByte(s[i-1]) || i+sidTextLen < len(s) && wordByte(s[i+sidTextLen]) {
 		return false
 	}
 	if !upper(s[i]) || !upper(s[i+1]) {
 		return false
 	}
-	for j := i + 2; j < i+sidLen; j++ {
+	for j := i + 2; j < i+sidTextLen; j++ {
 		if c := s[j]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
 			return false
 		}
