@@ -5,6 +5,8 @@ import (
 	"github.com/holdlab/holdlab/fakeapi/wire"
 	"log/slog"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -363,18 +365,35 @@ func (e *Engine) Deliver(id uint64, r Result) {
 
 func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 	eff := p.eff
-	summary := ""
+	// The text: purpose method url (params) -> HTTP status [content type],
+	// or -> failed: error. Built in one buffer.
+	var b strings.Builder
+	b.Grow(len(eff.Purpose) + len(eff.Method) + len(eff.URL) + len(r.ContentType) + len(r.Err) + 64)
+	b.WriteString(eff.Purpose)
+	b.WriteByte(' ')
+	b.WriteString(eff.Method)
+	b.WriteByte(' ')
+	b.WriteString(eff.URL)
+	b.WriteString(" (")
+	writeParamSummary(&b, eff.Params)
+	b.WriteString(") -> ")
 	switch {
 	case r.ErrCode != 0 && r.StatusCode != 0:
-		summary = "HTTP " + itoa(r.StatusCode)
+		b.WriteString("HTTP ")
+		var nb [20]byte
+		b.Write(strconv.AppendInt(nb[:0], int64(r.StatusCode), 10))
 	case r.ErrCode != 0:
-		summary = "failed: " + r.Err
+		b.WriteString("failed: ")
+		b.WriteString(r.Err)
 	default:
-		summary = "HTTP " + itoa(r.StatusCode)
+		b.WriteString("HTTP ")
+		var nb [20]byte
+		b.Write(strconv.AppendInt(nb[:0], int64(r.StatusCode), 10))
 		if r.ContentType != "" {
-			summary += " " + r.ContentType
+			b.WriteByte(' ')
+			b.WriteString(r.ContentType)
 		}
 	}
 	ref := &WebhookRef{Purpose: eff.Purpose, Method: eff.Method, URL: eff.URL, StatusCode: r.StatusCode, ContentType: r.ContentType}
-	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary, facts{webhook: ref})
+	e.traceText(p.call, KindWebhook, r.ErrCode, b.String(), facts{webhook: ref})
 }

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"github.com/holdlab/holdlab/fakeapi/wire"
 	"strconv"
 	"strings"
 	"time"
@@ -55,18 +54,50 @@ func (h Hearing) Equal(o Hearing) bool {
 // String renders a hearing for people: `party CA..0002`, `media play
 // https://example.com/music.mp3`, `silence`.
 func (h Hearing) String() string {
+	var b strings.Builder
+	h.writeTo(&b)
+	return b.String()
+}
+
+// writeTo writes h.String() to b.
+func (h Hearing) writeTo(b *strings.Builder) {
 	switch h.Kind {
 	case HearParty:
-		return "party " + strings.Join(shortAll(h.Parties), ", ")
-	case HearMedia:
-		return h.Source + " " + strconv.Quote(h.Media)
-	case HearNothing, HearRingback, HearSilence:
-		if h.Detail != "" {
-			return string(h.Kind) + " (" + h.Detail + ")"
+		b.WriteString("party ")
+		for i, sid := range h.Parties {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeShort(b, sid)
 		}
-		return string(h.Kind)
+		return
+	case HearMedia:
+		b.WriteString(h.Source)
+		b.WriteByte(' ')
+		var q [64]byte
+		b.Write(strconv.AppendQuote(q[:0], h.Media))
+		return
+	case HearNothing, HearRingback, HearSilence:
+		b.WriteString(string(h.Kind))
+		if h.Detail != "" {
+			b.WriteString(" (")
+			b.WriteString(h.Detail)
+			b.WriteByte(')')
+		}
+		return
 	}
-	return string(h.Kind)
+	b.WriteString(string(h.Kind))
+}
+
+// writeShort writes wire.Short(sid) to b.
+func writeShort(b *strings.Builder, sid string) {
+	if len(sid) <= 8 {
+		b.WriteString(sid)
+		return
+	}
+	b.WriteString(sid[:2])
+	b.WriteString("..")
+	b.WriteString(sid[len(sid)-4:])
 }
 
 // Interval is what a leg's party heard from Start until End. The interval
@@ -81,13 +112,6 @@ func silence(detail string) Hearing { return Hearing{Kind: HearSilence, Detail: 
 func ringback() Hearing             { return Hearing{Kind: HearRingback} }
 func party(sids ...string) Hearing  { return Hearing{Kind: HearParty, Parties: sids} }
 func media(src, m string) Hearing   { return Hearing{Kind: HearMedia, Source: src, Media: m} }
-func shortAll(sids []string) []string {
-	out := make([]string, len(sids))
-	for i, s := range sids {
-		out[i] = wire.Short(s)
-	}
-	return out
-}
 
 // hearingOf works out what the far end of c hears right now.
 func (e *Engine) hearingOf(c *Call) Hearing {
@@ -187,7 +211,12 @@ func (e *Engine) rehear(c *Call) {
 	if c.Live() {
 		f.room = roomRef(c)
 	}
-	e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String(), f)
+	var b strings.Builder
+	b.Grow(64)
+	e.writeName(&b, c)
+	b.WriteString(" now hears ")
+	h.writeTo(&b)
+	e.traceText(c, KindHears, 0, b.String(), f)
 }
 
 // forgetIntervals drops the n oldest intervals of c's hearing history

@@ -196,6 +196,20 @@ func (e *Engine) name(c *Call) string {
 	return wire.Short(c.Sid)
 }
 
+// writeName writes e.name(c) to b.
+func (e *Engine) writeName(b *strings.Builder, c *Call) {
+	if c == nil {
+		b.WriteByte('-')
+		return
+	}
+	writeShort(b, c.Sid)
+	if c.label != "" {
+		b.WriteString(" (")
+		b.WriteString(c.label)
+		b.WriteByte(')')
+	}
+}
+
 // actionFlag renders a verb's action attribute in its trace line.
 func actionFlag(action string) string {
 	if action == "" {

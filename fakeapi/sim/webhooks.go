@@ -10,24 +10,50 @@ import (
 // What the engine's webhooks carry: Twilio's standard request parameters,
 // a call's status callbacks, and the summary of parameters in the trace.
 
+// paramSet builds a webhook's url.Values with every value in one array:
+// one allocation for the values instead of one per parameter. Each value
+// is a slice of capacity 1, so that appending to it (url.Values.Add)
+// copies it and never overwrites its neighbour.
+type paramSet struct {
+	v    url.Values
+	vals []string
+}
+
+// newParamSet returns a paramSet with room for n parameters.
+func newParamSet(n int) paramSet {
+	return paramSet{v: make(url.Values, n), vals: make([]string, 0, n)}
+}
+
+// set sets k to the single value s.
+func (p *paramSet) set(k, s string) {
+	p.vals = append(p.vals, s)
+	n := len(p.vals)
+	p.v[k] = p.vals[n-1 : n : n]
+}
+
 // callParams are Twilio's standard voice request parameters for c.
 func (e *Engine) callParams(c *Call) url.Values {
 	// Room for the parameters callers add (Dial*, Queue*, conference and
 	// callback parameters), so that the map rarely grows.
-	v := make(url.Values, 16)
-	v["AccountSid"] = []string{e.cfg.AccountSid}
-	v["ApiVersion"] = []string{"2010-04-01"}
-	v["CallSid"] = []string{c.Sid}
-	v["CallStatus"] = []string{string(c.Status)}
-	v["Direction"] = []string{string(c.Direction)}
-	v["From"] = []string{c.From}
-	v["To"] = []string{c.To}
-	v["Caller"] = []string{c.From}
-	v["Called"] = []string{c.To}
+	p := newParamSet(16)
+	e.addCallParams(&p, c)
+	return p.v
+}
+
+// addCallParams sets Twilio's standard voice request parameters for c.
+func (e *Engine) addCallParams(p *paramSet, c *Call) {
+	p.set("AccountSid", e.cfg.AccountSid)
+	p.set("ApiVersion", "2010-04-01")
+	p.set("CallSid", c.Sid)
+	p.set("CallStatus", string(c.Status))
+	p.set("Direction", string(c.Direction))
+	p.set("From", c.From)
+	p.set("To", c.To)
+	p.set("Caller", c.From)
+	p.set("Called", c.To)
 	if c.ParentCallSid != "" {
-		v.Set("ParentCallSid", c.ParentCallSid)
+		p.set("ParentCallSid", c.ParentCallSid)
 	}
-	return v
 }
 
 // callback sends a status callback for a call-progress event, if the call
@@ -36,20 +62,22 @@ func (e *Engine) callback(c *Call, event string) {
 	if c.StatusCallback == "" || !c.StatusCallbackEvents[event] {
 		return
 	}
-	v := e.callParams(c)
+	p := newParamSet(16)
+	e.addCallParams(&p, c)
 	if event == "initiated" {
-		v.Set("CallStatus", "initiated")
+		p.set("CallStatus", "initiated")
 	}
-	v.Set("CallbackSource", "call-progress-events")
-	v.Set("SequenceNumber", itoa(c.callbackSeq))
-	v.Set("Timestamp", e.now.Format(time.RFC1123Z))
+	p.set("CallbackSource", "call-progress-events")
+	p.set("SequenceNumber", itoa(c.callbackSeq))
+	p.set("Timestamp", e.now.Format(time.RFC1123Z))
 	c.callbackSeq++
 	if event == "completed" {
 		d, _ := c.Duration()
 		secs := int(d / time.Second)
-		v.Set("CallDuration", itoa(secs))
-		v.Set("Duration", itoa((secs+59)/60)) // INFERRED: billed minutes
+		p.set("CallDuration", itoa(secs))
+		p.set("Duration", itoa((secs+59)/60)) // INFERRED: billed minutes
 	}
+	v := p.v
 	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, "status callback ("+event+")", nil)
 }
 
@@ -67,14 +95,27 @@ func standardParam(k string) bool {
 
 // paramSummary renders the interesting parameters of a webhook.
 func paramSummary(v url.Values) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
+	var b strings.Builder
+	writeParamSummary(&b, v)
+	return b.String()
+}
+
+// writeParamSummary writes paramSummary(v) to b, growing it once.
+func writeParamSummary(b *strings.Builder, v url.Values) {
+	var arr [24]string // the keys, sorted, without allocating for most webhooks
+	keys := arr[:0]
+	n := 0
+	for k, vs := range v {
 		if !standardParam(k) {
 			keys = append(keys, k)
+			n += len(k) + 2
+			if len(vs) > 0 {
+				n += len(vs[0])
+			}
 		}
 	}
 	slices.Sort(keys)
-	var b strings.Builder
+	b.Grow(n)
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -83,5 +124,4 @@ func paramSummary(v url.Values) string {
 		b.WriteByte('=')
 		b.WriteString(v.Get(k))
 	}
-	return b.String()
 }
