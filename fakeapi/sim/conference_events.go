@@ -32,7 +32,7 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 	}
 	// UNCONFIRMED: conference SequenceNumber starts at 1 here.
 	cf.cbSeq++
-	p := newParamSet(16 + len(extra)) // room for every parameter below: the map never grows
+	p := newParamSet(maxParamsSmall + len(extra)) // room for every parameter below: the map never grows
 	p.set("AccountSid", e.cfg.AccountSid)
 	p.set("ConferenceSid", cf.Sid)
 	p.set("FriendlyName", cf.FriendlyName)

@@ -19,7 +19,9 @@ type paramSet struct {
 	vals []string
 }
 
-// newParamSet returns a paramSet with room for n parameters.
+// newParamSet returns a paramSet with room for n parameters. A map made
+// for up to 14 entries has 16 slots, one for 15 or 16 has 32, twice the
+// memory to clear: n should be what the webhook usually carries.
 func newParamSet(n int) paramSet {
 	return paramSet{v: make(url.Values, n), vals: make([]string, 0, n)}
 }
@@ -31,11 +33,15 @@ func (p *paramSet) set(k, s string) {
 	p.v[k] = p.vals[n-1 : n : n]
 }
 
+// maxParamsSmall is the most entries a map has room for without growing
+// past 16 slots.
+const maxParamsSmall = 14
+
 // callParams are Twilio's standard voice request parameters for c.
 func (e *Engine) callParams(c *Call) url.Values {
-	// Room for the parameters callers add (Dial*, Queue*, conference and
-	// callback parameters), so that the map rarely grows.
-	p := newParamSet(16)
+	// Room for the few parameters callers add (conference, Dial* and
+	// Queue* parameters), so that the map rarely grows.
+	p := newParamSet(maxParamsSmall)
 	e.addCallParams(&p, c)
 	return p.v
 }
@@ -62,7 +68,11 @@ func (e *Engine) callback(c *Call, event string) {
 	if c.StatusCallback == "" || !c.StatusCallbackEvents[event] {
 		return
 	}
-	p := newParamSet(16)
+	n := maxParamsSmall // 9 or 10 standard parameters and 3 of the callback's
+	if event == "completed" {
+		n += 2
+	}
+	p := newParamSet(n)
 	e.addCallParams(&p, c)
 	if event == "initiated" {
 		p.set("CallStatus", "initiated")
