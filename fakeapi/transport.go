@@ -337,8 +337,13 @@ func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook
 // appRequest is the server-side request an app's handler gets for p: what
 // serveInMemory makes of the request webhook.Request.HTTPRequest builds.
 func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *http.Request {
-	values := [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}
-	vs := values[:]
+	// What the request points to, in one allocation.
+	a := &struct {
+		values [5]string
+		url    url.URL
+		tls    tls.ConnectionState
+	}{values: [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}}
+	vs := a.values[:]
 	h := make(http.Header, 5)
 	if p.Method == http.MethodPost {
 		h["Content-Type"] = vs[0:1:1]
@@ -354,9 +359,10 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 	if p.Query != "" {
 		requestURI += "?" + p.Query
 	}
-	r := &http.Request{
+	a.url = url.URL{Path: u.Path, RawQuery: p.Query}
+	r := http.Request{ // copied by WithContext: only the copy is allocated
 		Method:     p.Method,
-		URL:        &url.URL{Path: u.Path, RawQuery: p.Query},
+		URL:        &a.url,
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
@@ -372,7 +378,8 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 	}
 	if u.Scheme == "https" {
 		host, _, _ := strings.Cut(u.Host, ":")
-		r.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+		a.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+		r.TLS = &a.tls
 	}
 	return r.WithContext(ctx)
 }
