@@ -367,15 +367,17 @@ func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 	eff := p.eff
 	// The text: purpose method url (params) -> HTTP status [content type],
 	// or -> failed: error. Built in one buffer.
+	var arr [24]string // the summary's keys, without allocating for most webhooks
+	keys, n := summaryKeys(eff.Params, &arr)
 	var b strings.Builder
-	b.Grow(len(eff.Purpose) + len(eff.Method) + len(eff.URL) + len(r.ContentType) + len(r.Err) + 64)
+	b.Grow(len(eff.Purpose) + len(eff.Method) + len(eff.URL) + n + len(r.ContentType) + len(r.Err) + 40)
 	b.WriteString(eff.Purpose)
 	b.WriteByte(' ')
 	b.WriteString(eff.Method)
 	b.WriteByte(' ')
 	b.WriteString(eff.URL)
 	b.WriteString(" (")
-	writeParamSummary(&b, eff.Params)
+	writeSummary(&b, eff.Params, keys)
 	b.WriteString(") -> ")
 	switch {
 	case r.ErrCode != 0 && r.StatusCode != 0:

@@ -212,7 +212,7 @@ func (e *Engine) rehear(c *Call) {
 		f.room = roomRef(c)
 	}
 	var b strings.Builder
-	b.Grow(64)
+	b.Grow(len(c.label) + len(h.Source) + len(h.Media) + len(h.Detail) + 12*len(h.Parties) + 40)
 	e.writeName(&b, c)
 	b.WriteString(" now hears ")
 	h.writeTo(&b)

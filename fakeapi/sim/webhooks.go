@@ -105,16 +105,18 @@ func standardParam(k string) bool {
 
 // paramSummary renders the interesting parameters of a webhook.
 func paramSummary(v url.Values) string {
+	var arr [24]string // the keys, without allocating for most webhooks
+	keys, n := summaryKeys(v, &arr)
 	var b strings.Builder
-	writeParamSummary(&b, v)
+	b.Grow(n)
+	writeSummary(&b, v, keys)
 	return b.String()
 }
 
-// writeParamSummary writes paramSummary(v) to b, growing it once.
-func writeParamSummary(b *strings.Builder, v url.Values) {
-	var arr [24]string // the keys, sorted, without allocating for most webhooks
-	keys := arr[:0]
-	n := 0
+// summaryKeys returns the sorted keys paramSummary(v) shows, in arr if
+// they fit, and the length of the summary.
+func summaryKeys(v url.Values, arr *[24]string) (keys []string, n int) {
+	keys = arr[:0]
 	for k, vs := range v {
 		if !standardParam(k) {
 			keys = append(keys, k)
@@ -125,7 +127,11 @@ func writeParamSummary(b *strings.Builder, v url.Values) {
 		}
 	}
 	slices.Sort(keys)
-	b.Grow(n)
+	return keys, n
+}
+
+// writeSummary writes the parameters keys of v, as paramSummary does.
+func writeSummary(b *strings.Builder, v url.Values, keys []string) {
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte(' ')
