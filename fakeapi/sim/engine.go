@@ -338,12 +338,19 @@ type pendingFetch struct {
 
 func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params url.Values, purpose string, onReply func(Result)) *Effect {
 	e.effectID++
-	eff := &Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}
+	// The effect and what the engine keeps of it until its answer, in one
+	// allocation.
+	both := &struct {
+		eff Effect
+		p   pendingFetch
+	}{eff: Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}}
+	eff := &both.eff
 	if c != nil {
 		eff.CallSid = c.Sid
 	}
+	both.p = pendingFetch{eff: eff, call: c, onReply: onReply}
 	e.effects = append(e.effects, eff)
-	e.pending[eff.ID] = &pendingFetch{eff: eff, call: c, onReply: onReply}
+	e.pending[eff.ID] = &both.p
 	return eff
 }
 
