@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"net/url"
-	"time"
-)
+import "net/url"
 
 // A conference's status callbacks: the events its first participant
 // subscribed to (statusCallbackEvent), sent to its statusCallback.
@@ -38,7 +35,7 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 	p.set("FriendlyName", cf.FriendlyName)
 	p.set("StatusCallbackEvent", event)
 	p.set("SequenceNumber", itoa(cf.cbSeq))
-	p.set("Timestamp", e.now.Format(time.RFC1123Z))
+	p.set("Timestamp", e.timestamp())
 	var c *Call
 	if pt != nil {
 		c = pt.call

@@ -60,7 +60,11 @@ type Engine struct {
 
 	effects  []*Effect
 	effectID uint64
-	pending  map[uint64]*pendingFetch
+	stamp    struct { // the last callback Timestamp rendered (timestamp)
+		at   time.Time
+		text string
+	}
+	pending map[uint64]*pendingFetch
 
 	ids   *wire.SIDGenerator
 	calls map[string]*Call

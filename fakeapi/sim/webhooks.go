@@ -79,7 +79,7 @@ func (e *Engine) callback(c *Call, event string) {
 	}
 	p.set("CallbackSource", "call-progress-events")
 	p.set("SequenceNumber", itoa(c.callbackSeq))
-	p.set("Timestamp", e.now.Format(time.RFC1123Z))
+	p.set("Timestamp", e.timestamp())
 	c.callbackSeq++
 	if event == "completed" {
 		d, _ := c.Duration()
@@ -89,6 +89,15 @@ func (e *Engine) callback(c *Call, event string) {
 	}
 	v := p.v
 	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, "status callback ("+event+")", nil)
+}
+
+// timestamp renders the current instant as a callback's Timestamp
+// (RFC 1123 with a numeric zone). Callbacks of one instant share it.
+func (e *Engine) timestamp() string {
+	if e.stamp.at != e.now || e.stamp.text == "" {
+		e.stamp.at, e.stamp.text = e.now, e.now.Format(time.RFC1123Z)
+	}
+	return e.stamp.text
 }
 
 // standardParam reports the parameters left out of trace summaries of
