@@ -61,7 +61,7 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	if len(body) == 0 {
 		return url.Values{}, nil
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != FormContentType { // what clients send, as is, needs no parsing
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != FormContentType {
 			return nil, BadRequest("Content-Type must be " + FormContentType)
