@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -377,36 +376,31 @@ func (e *Engine) Deliver(id uint64, r Result) {
 func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 	eff := p.eff
 	// The text: purpose method url (params) -> HTTP status [content type],
-	// or -> failed: error. Built in one buffer.
-	var arr [24]string // the summary's keys, without allocating for most webhooks
-	keys, n := summaryKeys(eff.Params, &arr)
-	var b strings.Builder
-	b.Grow(len(eff.Purpose) + len(eff.Method) + len(eff.URL) + n + len(r.ContentType) + len(r.Err) + 40)
-	b.WriteString(eff.Purpose)
-	b.WriteByte(' ')
-	b.WriteString(eff.Method)
-	b.WriteByte(' ')
-	b.WriteString(eff.URL)
-	b.WriteString(" (")
-	writeSummary(&b, eff.Params, keys)
-	b.WriteString(") -> ")
+	// or -> failed: error; copied once into a string of its size.
+	var buf [512]byte
+	b := append(buf[:0], eff.Purpose...)
+	b = append(b, ' ')
+	b = append(b, eff.Method...)
+	b = append(b, ' ')
+	b = append(b, eff.URL...)
+	b = append(b, " ("...)
+	b = appendSummary(b, eff.Params)
+	b = append(b, ") -> "...)
 	switch {
 	case r.ErrCode != 0 && r.StatusCode != 0:
-		b.WriteString("HTTP ")
-		var nb [20]byte
-		b.Write(strconv.AppendInt(nb[:0], int64(r.StatusCode), 10))
+		b = append(b, "HTTP "...)
+		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
 	case r.ErrCode != 0:
-		b.WriteString("failed: ")
-		b.WriteString(r.Err)
+		b = append(b, "failed: "...)
+		b = append(b, r.Err...)
 	default:
-		b.WriteString("HTTP ")
-		var nb [20]byte
-		b.Write(strconv.AppendInt(nb[:0], int64(r.StatusCode), 10))
+		b = append(b, "HTTP "...)
+		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
 		if r.ContentType != "" {
-			b.WriteByte(' ')
-			b.WriteString(r.ContentType)
+			b = append(b, ' ')
+			b = append(b, r.ContentType...)
 		}
 	}
 	ref := &WebhookRef{Purpose: eff.Purpose, Method: eff.Method, URL: eff.URL, StatusCode: r.StatusCode, ContentType: r.ContentType}
-	e.traceText(p.call, KindWebhook, r.ErrCode, b.String(), facts{webhook: ref})
+	e.traceText(p.call, KindWebhook, r.ErrCode, string(b), facts{webhook: ref})
 }

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -54,50 +53,46 @@ func (h Hearing) Equal(o Hearing) bool {
 // String renders a hearing for people: `party CA..0002`, `media play
 // https://example.com/music.mp3`, `silence`.
 func (h Hearing) String() string {
-	var b strings.Builder
-	h.writeTo(&b)
-	return b.String()
+	var buf [128]byte
+	return string(h.appendTo(buf[:0]))
 }
 
-// writeTo writes h.String() to b.
-func (h Hearing) writeTo(b *strings.Builder) {
+// appendTo appends h.String() to dst.
+func (h Hearing) appendTo(dst []byte) []byte {
 	switch h.Kind {
 	case HearParty:
-		b.WriteString("party ")
+		dst = append(dst, "party "...)
 		for i, sid := range h.Parties {
 			if i > 0 {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
-			writeShort(b, sid)
+			dst = appendShort(dst, sid)
 		}
-		return
+		return dst
 	case HearMedia:
-		b.WriteString(h.Source)
-		b.WriteByte(' ')
-		var q [64]byte
-		b.Write(strconv.AppendQuote(q[:0], h.Media))
-		return
+		dst = append(dst, h.Source...)
+		dst = append(dst, ' ')
+		return strconv.AppendQuote(dst, h.Media)
 	case HearNothing, HearRingback, HearSilence:
-		b.WriteString(string(h.Kind))
+		dst = append(dst, h.Kind...)
 		if h.Detail != "" {
-			b.WriteString(" (")
-			b.WriteString(h.Detail)
-			b.WriteByte(')')
+			dst = append(dst, " ("...)
+			dst = append(dst, h.Detail...)
+			dst = append(dst, ')')
 		}
-		return
+		return dst
 	}
-	b.WriteString(string(h.Kind))
+	return append(dst, h.Kind...)
 }
 
-// writeShort writes wire.Short(sid) to b.
-func writeShort(b *strings.Builder, sid string) {
+// appendShort appends wire.Short(sid) to dst.
+func appendShort(dst []byte, sid string) []byte {
 	if len(sid) <= 8 {
-		b.WriteString(sid)
-		return
+		return append(dst, sid...)
 	}
-	b.WriteString(sid[:2])
-	b.WriteString("..")
-	b.WriteString(sid[len(sid)-4:])
+	dst = append(dst, sid[:2]...)
+	dst = append(dst, ".."...)
+	return append(dst, sid[len(sid)-4:]...)
 }
 
 // Interval is what a leg's party heard from Start until End. The interval
@@ -211,12 +206,11 @@ func (e *Engine) rehear(c *Call) {
 	if c.Live() {
 		f.room = roomRef(c)
 	}
-	var b strings.Builder
-	b.Grow(len(c.label) + len(h.Source) + len(h.Media) + len(h.Detail) + 12*len(h.Parties) + 40)
-	e.writeName(&b, c)
-	b.WriteString(" now hears ")
-	h.writeTo(&b)
-	e.traceText(c, KindHears, 0, b.String(), f)
+	var buf [192]byte // the line, copied once into a string of its size
+	b := e.appendName(buf[:0], c)
+	b = append(b, " now hears "...)
+	b = h.appendTo(b)
+	e.traceText(c, KindHears, 0, string(b), f)
 }
 
 // forgetIntervals drops the n oldest intervals of c's hearing history

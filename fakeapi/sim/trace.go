@@ -196,18 +196,18 @@ func (e *Engine) name(c *Call) string {
 	return wire.Short(c.Sid)
 }
 
-// writeName writes e.name(c) to b.
-func (e *Engine) writeName(b *strings.Builder, c *Call) {
+// appendName appends e.name(c) to dst.
+func (e *Engine) appendName(dst []byte, c *Call) []byte {
 	if c == nil {
-		b.WriteByte('-')
-		return
+		return append(dst, '-')
 	}
-	writeShort(b, c.Sid)
+	dst = appendShort(dst, c.Sid)
 	if c.label != "" {
-		b.WriteString(" (")
-		b.WriteString(c.label)
-		b.WriteByte(')')
+		dst = append(dst, " ("...)
+		dst = append(dst, c.label...)
+		dst = append(dst, ')')
 	}
+	return dst
 }
 
 // actionFlag renders a verb's action attribute in its trace line.

@@ -3,7 +3,6 @@ package sim
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -114,39 +113,27 @@ func standardParam(k string) bool {
 
 // paramSummary renders the interesting parameters of a webhook.
 func paramSummary(v url.Values) string {
-	var arr [24]string // the keys, without allocating for most webhooks
-	keys, n := summaryKeys(v, &arr)
-	var b strings.Builder
-	b.Grow(n)
-	writeSummary(&b, v, keys)
-	return b.String()
+	var buf [256]byte
+	return string(appendSummary(buf[:0], v))
 }
 
-// summaryKeys returns the sorted keys paramSummary(v) shows, in arr if
-// they fit, and the length of the summary.
-func summaryKeys(v url.Values, arr *[24]string) (keys []string, n int) {
-	keys = arr[:0]
-	for k, vs := range v {
+// appendSummary appends paramSummary(v) to dst.
+func appendSummary(dst []byte, v url.Values) []byte {
+	var arr [24]string // the keys, sorted, without allocating for most webhooks
+	keys := arr[:0]
+	for k := range v {
 		if !standardParam(k) {
 			keys = append(keys, k)
-			n += len(k) + 2
-			if len(vs) > 0 {
-				n += len(vs[0])
-			}
 		}
 	}
 	slices.Sort(keys)
-	return keys, n
-}
-
-// writeSummary writes the parameters keys of v, as paramSummary does.
-func writeSummary(b *strings.Builder, v url.Values, keys []string) {
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(v.Get(k))
+		dst = append(dst, k...)
+		dst = append(dst, '=')
+		dst = append(dst, v.Get(k)...)
 	}
+	return dst
 }
