@@ -352,13 +352,7 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 	h["User-Agent"] = vs[2:3:3]
 	h["Accept"] = vs[3:4:4]
 	h[webhook.HeaderIdempotencyToken] = vs[4:5:5]
-	requestURI := u.Path
-	if requestURI == "" {
-		requestURI = "/"
-	}
-	if p.Query != "" {
-		requestURI += "?" + p.Query
-	}
+	requestURI := requestURIOf(u, p)
 	a.url = url.URL{Path: u.Path, RawQuery: p.Query}
 	r := http.Request{ // copied by WithContext: only the copy is allocated
 		Method:     p.Method,
@@ -382,6 +376,29 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 		r.TLS = &a.tls
 	}
 	return r.WithContext(ctx)
+}
+
+// requestURIOf is the RequestURI of p's request to u: its path and query.
+// p.URL ends with them (u's path, then "?" and p.Query when there is a
+// query), so that the URI is a slice of it unless the path is empty.
+func requestURIOf(u webhook.PlainURL, p webhook.Prepared) string {
+	n := len(u.Path)
+	if p.Query != "" {
+		n += 1 + len(p.Query)
+	}
+	if u.Path != "" && n <= len(p.URL) {
+		if uri := p.URL[len(p.URL)-n:]; strings.HasPrefix(uri, u.Path) && (p.Query == "" || uri[len(u.Path)] == '?' && uri[len(u.Path)+1:] == p.Query) {
+			return uri
+		}
+	}
+	uri := u.Path
+	if uri == "" {
+		uri = "/"
+	}
+	if p.Query != "" {
+		uri += "?" + p.Query
+	}
+	return uri
 }
 
 // serveAppDirect runs an app's handler as serveApp does: a panic with
