@@ -277,21 +277,39 @@ func (f *Fake) deleteParticipant(w http.ResponseWriter, r *http.Request, _ url.V
 // participantJSON renders a Participant resource as fetched, listed or
 // updated.
 func (f *Fake) participantJSON(p *sim.Participant) wire.Participant {
+	// The values the resource's pointers point to, in one allocation.
+	v := &struct {
+		accountSid, callSid, conferenceSid, dateCreated, dateUpdated, status, uri string
+		coaching, endOnExit, muted, hold, startOnEnter                            bool
+	}{
+		accountSid:    f.opts.AccountSid,
+		callSid:       p.CallSid,
+		conferenceSid: p.ConferenceSid,
+		dateCreated:   wire.FormatDate(p.DateCreated),
+		dateUpdated:   wire.FormatDate(p.DateUpdated),
+		status:        string(p.Status()),
+		uri:           "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Conferences/" + p.ConferenceSid + "/Participants/" + p.CallSid + ".json",
+		coaching:      p.Coaching,
+		endOnExit:     p.EndConferenceOnExit,
+		muted:         p.Muted,
+		hold:          p.Hold,
+		startOnEnter:  p.StartConferenceOnEnter,
+	}
 	return wire.Participant{
-		AccountSid:             wire.Ptr(f.opts.AccountSid),
-		CallSid:                wire.Ptr(p.CallSid),
+		AccountSid:             &v.accountSid,
+		CallSid:                &v.callSid,
 		Label:                  wire.NullString(p.Label),
 		CallSidToCoach:         wire.NullString(p.CallSidToCoach),
-		Coaching:               wire.Ptr(p.Coaching),
-		ConferenceSid:          wire.Ptr(p.ConferenceSid),
-		DateCreated:            wire.Ptr(wire.FormatDate(p.DateCreated)),
-		DateUpdated:            wire.Ptr(wire.FormatDate(p.DateUpdated)),
-		EndConferenceOnExit:    wire.Ptr(p.EndConferenceOnExit),
-		Muted:                  wire.Ptr(p.Muted),
-		Hold:                   wire.Ptr(p.Hold),
-		StartConferenceOnEnter: wire.Ptr(p.StartConferenceOnEnter),
-		Status:                 wire.Ptr(string(p.Status())),
-		URI:                    wire.Ptr("/2010-04-01/Accounts/" + f.opts.AccountSid + "/Conferences/" + p.ConferenceSid + "/Participants/" + p.CallSid + ".json"),
+		Coaching:               &v.coaching,
+		ConferenceSid:          &v.conferenceSid,
+		DateCreated:            &v.dateCreated,
+		DateUpdated:            &v.dateUpdated,
+		EndConferenceOnExit:    &v.endOnExit,
+		Muted:                  &v.muted,
+		Hold:                   &v.hold,
+		StartConferenceOnEnter: &v.startOnEnter,
+		Status:                 &v.status,
+		URI:                    &v.uri,
 	}
 }
 

@@ -337,8 +337,13 @@ func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook
 // appRequest is the server-side request an app's handler gets for p: what
 // serveInMemory makes of the request webhook.Request.HTTPRequest builds.
 func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *http.Request {
-	values := [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}
-	vs := values[:]
+	// What the request points to, in one allocation.
+	a := &struct {
+		values [5]string
+		url    url.URL
+		tls    tls.ConnectionState
+	}{values: [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}}
+	vs := a.values[:]
 	h := make(http.Header, 5)
 	if p.Method == http.MethodPost {
 		h["Content-Type"] = vs[0:1:1]
@@ -347,16 +352,11 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 	h["User-Agent"] = vs[2:3:3]
 	h["Accept"] = vs[3:4:4]
 	h[webhook.HeaderIdempotencyToken] = vs[4:5:5]
-	requestURI := u.Path
-	if requestURI == "" {
-		requestURI = "/"
-	}
-	if p.Query != "" {
-		requestURI += "?" + p.Query
-	}
-	r := &http.Request{
+	requestURI := requestURIOf(u, p)
+	a.url = url.URL{Path: u.Path, RawQuery: p.Query}
+	r := http.Request{ // copied by WithContext: only the copy is allocated
 		Method:     p.Method,
-		URL:        &url.URL{Path: u.Path, RawQuery: p.Query},
+		URL:        &a.url,
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
@@ -372,9 +372,33 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 	}
 	if u.Scheme == "https" {
 		host, _, _ := strings.Cut(u.Host, ":")
-		r.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+		a.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: host}
+		r.TLS = &a.tls
 	}
 	return r.WithContext(ctx)
+}
+
+// requestURIOf is the RequestURI of p's request to u: its path and query.
+// p.URL ends with them (u's path, then "?" and p.Query when there is a
+// query), so that the URI is a slice of it unless the path is empty.
+func requestURIOf(u webhook.PlainURL, p webhook.Prepared) string {
+	n := len(u.Path)
+	if p.Query != "" {
+		n += 1 + len(p.Query)
+	}
+	if u.Path != "" && n <= len(p.URL) {
+		if uri := p.URL[len(p.URL)-n:]; strings.HasPrefix(uri, u.Path) && (p.Query == "" || uri[len(u.Path)] == '?' && uri[len(u.Path)+1:] == p.Query) {
+			return uri
+		}
+	}
+	uri := u.Path
+	if uri == "" {
+		uri = "/"
+	}
+	if p.Query != "" {
+		uri += "?" + p.Query
+	}
+	return uri
 }
 
 // serveAppDirect runs an app's handler as serveApp does: a panic with

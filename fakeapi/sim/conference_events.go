@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"net/url"
-	"time"
-)
+import "net/url"
 
 // A conference's status callbacks: the events its first participant
 // subscribed to (statusCallbackEvent), sent to its statusCallback.
@@ -32,29 +29,30 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 	}
 	// UNCONFIRMED: conference SequenceNumber starts at 1 here.
 	cf.cbSeq++
-	v := make(url.Values, 16) // room for every parameter below: the map never grows
-	v["AccountSid"] = []string{e.cfg.AccountSid}
-	v["ConferenceSid"] = []string{cf.Sid}
-	v["FriendlyName"] = []string{cf.FriendlyName}
-	v["StatusCallbackEvent"] = []string{event}
-	v["SequenceNumber"] = []string{itoa(cf.cbSeq)}
-	v["Timestamp"] = []string{e.now.Format(time.RFC1123Z)}
+	p := newParamSet(maxParamsSmall + len(extra)) // room for every parameter below: the map never grows
+	p.set("AccountSid", e.cfg.AccountSid)
+	p.set("ConferenceSid", cf.Sid)
+	p.set("FriendlyName", cf.FriendlyName)
+	p.set("StatusCallbackEvent", event)
+	p.set("SequenceNumber", itoa(cf.cbSeq))
+	p.set("Timestamp", e.timestamp())
 	var c *Call
 	if pt != nil {
 		c = pt.call
-		v.Set("CallSid", pt.CallSid)
-		v.Set("Muted", boolString(pt.Muted))
-		v.Set("Hold", boolString(pt.Hold))
-		v.Set("Coaching", boolString(pt.Coaching))
-		v.Set("EndConferenceOnExit", boolString(pt.EndConferenceOnExit))
-		v.Set("StartConferenceOnEnter", boolString(pt.StartConferenceOnEnter))
+		p.set("CallSid", pt.CallSid)
+		p.set("Muted", boolString(pt.Muted))
+		p.set("Hold", boolString(pt.Hold))
+		p.set("Coaching", boolString(pt.Coaching))
+		p.set("EndConferenceOnExit", boolString(pt.EndConferenceOnExit))
+		p.set("StartConferenceOnEnter", boolString(pt.StartConferenceOnEnter))
 		if pt.Label != "" {
-			v.Set("ParticipantLabel", pt.Label)
+			p.set("ParticipantLabel", pt.Label)
 		}
 		if pt.Coaching && pt.CallSidToCoach != "" {
-			v.Set("CallSidToCoach", pt.CallSidToCoach)
+			p.set("CallSidToCoach", pt.CallSidToCoach)
 		}
 	}
+	v := p.v
 	for k, vs := range extra {
 		v[k] = vs
 	}

@@ -46,7 +46,8 @@ func (e *Engine) startHold(pt *Participant) {
 // confParams are the conference parameters of wait, hold and announce
 // requests (INFERRED: Twilio documents none beyond the standard ones).
 func confParams(cf *Conference) url.Values {
-	return url.Values{"ConferenceSid": {cf.Sid}, "FriendlyName": {cf.FriendlyName}}
+	vals := []string{cf.Sid, cf.FriendlyName} // one array for both values
+	return url.Values{"ConferenceSid": vals[0:1:1], "FriendlyName": vals[1:2:2]}
 }
 
 func (e *Engine) announceConference(cf *Conference, rawURL, method string) {

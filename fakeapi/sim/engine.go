@@ -5,6 +5,7 @@ import (
 	"github.com/holdlab/holdlab/fakeapi/wire"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -58,7 +59,11 @@ type Engine struct {
 
 	effects  []*Effect
 	effectID uint64
-	pending  map[uint64]*pendingFetch
+	stamp    struct { // the last callback Timestamp rendered (timestamp)
+		at   time.Time
+		text string
+	}
+	pending map[uint64]*pendingFetch
 
 	ids   *wire.SIDGenerator
 	calls map[string]*Call
@@ -336,12 +341,19 @@ type pendingFetch struct {
 
 func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params url.Values, purpose string, onReply func(Result)) *Effect {
 	e.effectID++
-	eff := &Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}
+	// The effect and what the engine keeps of it until its answer, in one
+	// allocation.
+	both := &struct {
+		eff Effect
+		p   pendingFetch
+	}{eff: Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}}
+	eff := &both.eff
 	if c != nil {
 		eff.CallSid = c.Sid
 	}
+	both.p = pendingFetch{eff: eff, call: c, onReply: onReply}
 	e.effects = append(e.effects, eff)
-	e.pending[eff.ID] = &pendingFetch{eff: eff, call: c, onReply: onReply}
+	e.pending[eff.ID] = &both.p
 	return eff
 }
 
@@ -363,18 +375,32 @@ func (e *Engine) Deliver(id uint64, r Result) {
 
 func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 	eff := p.eff
-	summary := ""
+	// The text: purpose method url (params) -> HTTP status [content type],
+	// or -> failed: error; copied once into a string of its size.
+	var buf [512]byte
+	b := append(buf[:0], eff.Purpose...)
+	b = append(b, ' ')
+	b = append(b, eff.Method...)
+	b = append(b, ' ')
+	b = append(b, eff.URL...)
+	b = append(b, " ("...)
+	b = appendSummary(b, eff.Params)
+	b = append(b, ") -> "...)
 	switch {
 	case r.ErrCode != 0 && r.StatusCode != 0:
-		summary = "HTTP " + itoa(r.StatusCode)
+		b = append(b, "HTTP "...)
+		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
 	case r.ErrCode != 0:
-		summary = "failed: " + r.Err
+		b = append(b, "failed: "...)
+		b = append(b, r.Err...)
 	default:
-		summary = "HTTP " + itoa(r.StatusCode)
+		b = append(b, "HTTP "...)
+		b = strconv.AppendInt(b, int64(r.StatusCode), 10)
 		if r.ContentType != "" {
-			summary += " " + r.ContentType
+			b = append(b, ' ')
+			b = append(b, r.ContentType...)
 		}
 	}
 	ref := &WebhookRef{Purpose: eff.Purpose, Method: eff.Method, URL: eff.URL, StatusCode: r.StatusCode, ContentType: r.ContentType}
-	e.traceText(p.call, KindWebhook, r.ErrCode, eff.Purpose+" "+eff.Method+" "+eff.URL+" ("+paramSummary(eff.Params)+") -> "+summary, facts{webhook: ref})
+	e.traceText(p.call, KindWebhook, r.ErrCode, string(b), facts{webhook: ref})
 }

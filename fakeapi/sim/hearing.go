@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"github.com/holdlab/holdlab/fakeapi/wire"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -55,18 +53,46 @@ func (h Hearing) Equal(o Hearing) bool {
 // String renders a hearing for people: `party CA..0002`, `media play
 // https://example.com/music.mp3`, `silence`.
 func (h Hearing) String() string {
+	var buf [128]byte
+	return string(h.appendTo(buf[:0]))
+}
+
+// appendTo appends h.String() to dst.
+func (h Hearing) appendTo(dst []byte) []byte {
 	switch h.Kind {
 	case HearParty:
-		return "party " + strings.Join(shortAll(h.Parties), ", ")
-	case HearMedia:
-		return h.Source + " " + strconv.Quote(h.Media)
-	case HearNothing, HearRingback, HearSilence:
-		if h.Detail != "" {
-			return string(h.Kind) + " (" + h.Detail + ")"
+		dst = append(dst, "party "...)
+		for i, sid := range h.Parties {
+			if i > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = appendShort(dst, sid)
 		}
-		return string(h.Kind)
+		return dst
+	case HearMedia:
+		dst = append(dst, h.Source...)
+		dst = append(dst, ' ')
+		return strconv.AppendQuote(dst, h.Media)
+	case HearNothing, HearRingback, HearSilence:
+		dst = append(dst, h.Kind...)
+		if h.Detail != "" {
+			dst = append(dst, " ("...)
+			dst = append(dst, h.Detail...)
+			dst = append(dst, ')')
+		}
+		return dst
 	}
-	return string(h.Kind)
+	return append(dst, h.Kind...)
+}
+
+// appendShort appends wire.Short(sid) to dst.
+func appendShort(dst []byte, sid string) []byte {
+	if len(sid) <= 8 {
+		return append(dst, sid...)
+	}
+	dst = append(dst, sid[:2]...)
+	dst = append(dst, ".."...)
+	return append(dst, sid[len(sid)-4:]...)
 }
 
 // Interval is what a leg's party heard from Start until End. The interval
@@ -81,13 +107,6 @@ func silence(detail string) Hearing { return Hearing{Kind: HearSilence, Detail: 
 func ringback() Hearing             { return Hearing{Kind: HearRingback} }
 func party(sids ...string) Hearing  { return Hearing{Kind: HearParty, Parties: sids} }
 func media(src, m string) Hearing   { return Hearing{Kind: HearMedia, Source: src, Media: m} }
-func shortAll(sids []string) []string {
-	out := make([]string, len(sids))
-	for i, s := range sids {
-		out[i] = wire.Short(s)
-	}
-	return out
-}
 
 // hearingOf works out what the far end of c hears right now.
 func (e *Engine) hearingOf(c *Call) Hearing {
@@ -187,7 +206,11 @@ func (e *Engine) rehear(c *Call) {
 	if c.Live() {
 		f.room = roomRef(c)
 	}
-	e.traceText(c, KindHears, 0, e.name(c)+" now hears "+h.String(), f)
+	var buf [192]byte // the line, copied once into a string of its size
+	b := e.appendName(buf[:0], c)
+	b = append(b, " now hears "...)
+	b = h.appendTo(b)
+	e.traceText(c, KindHears, 0, string(b), f)
 }
 
 // forgetIntervals drops the n oldest intervals of c's hearing history

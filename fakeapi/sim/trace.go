@@ -196,6 +196,20 @@ func (e *Engine) name(c *Call) string {
 	return wire.Short(c.Sid)
 }
 
+// appendName appends e.name(c) to dst.
+func (e *Engine) appendName(dst []byte, c *Call) []byte {
+	if c == nil {
+		return append(dst, '-')
+	}
+	dst = appendShort(dst, c.Sid)
+	if c.label != "" {
+		dst = append(dst, " ("...)
+		dst = append(dst, c.label...)
+		dst = append(dst, ')')
+	}
+	return dst
+}
+
 // actionFlag renders a verb's action attribute in its trace line.
 func actionFlag(action string) string {
 	if action == "" {

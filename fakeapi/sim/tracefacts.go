@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // The typed fields of a trace entry: what its Text says for people, for
 // programs (the timeline and the recording of a scenario run). Each field
@@ -148,9 +151,15 @@ func queueRef(q *Queue) *RoomRef {
 // restRef names the REST request an entry is the effect of; parts are
 // joined by "/" under the account.
 func restRef(method string, parts ...string) *RESTRef {
-	p := ""
+	n := 0
 	for _, s := range parts {
-		p += "/" + s
+		n += 1 + len(s)
 	}
-	return &RESTRef{Method: method, Path: p}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range parts {
+		b.WriteByte('/')
+		b.WriteString(s)
+	}
+	return &RESTRef{Method: method, Path: b.String()}
 }

@@ -3,31 +3,62 @@ package sim
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
 // What the engine's webhooks carry: Twilio's standard request parameters,
 // a call's status callbacks, and the summary of parameters in the trace.
 
+// paramSet builds a webhook's url.Values with every value in one array:
+// one allocation for the values instead of one per parameter. Each value
+// is a slice of capacity 1, so that appending to it (url.Values.Add)
+// copies it and never overwrites its neighbour.
+type paramSet struct {
+	v    url.Values
+	vals []string
+}
+
+// newParamSet returns a paramSet with room for n parameters. A map made
+// for up to 14 entries has 16 slots, one for 15 or 16 has 32, twice the
+// memory to clear: n should be what the webhook usually carries.
+func newParamSet(n int) paramSet {
+	return paramSet{v: make(url.Values, n), vals: make([]string, 0, n)}
+}
+
+// set sets k to the single value s.
+func (p *paramSet) set(k, s string) {
+	p.vals = append(p.vals, s)
+	n := len(p.vals)
+	p.v[k] = p.vals[n-1 : n : n]
+}
+
+// maxParamsSmall is the most entries a map has room for without growing
+// past 16 slots.
+const maxParamsSmall = 14
+
 // callParams are Twilio's standard voice request parameters for c.
 func (e *Engine) callParams(c *Call) url.Values {
-	// Room for the parameters callers add (Dial*, Queue*, conference and
-	// callback parameters), so that the map rarely grows.
-	v := make(url.Values, 16)
-	v["AccountSid"] = []string{e.cfg.AccountSid}
-	v["ApiVersion"] = []string{"2010-04-01"}
-	v["CallSid"] = []string{c.Sid}
-	v["CallStatus"] = []string{string(c.Status)}
-	v["Direction"] = []string{string(c.Direction)}
-	v["From"] = []string{c.From}
-	v["To"] = []string{c.To}
-	v["Caller"] = []string{c.From}
-	v["Called"] = []string{c.To}
+	// Room for the few parameters callers add (conference, Dial* and
+	// Queue* parameters), so that the map rarely grows.
+	p := newParamSet(maxParamsSmall)
+	e.addCallParams(&p, c)
+	return p.v
+}
+
+// addCallParams sets Twilio's standard voice request parameters for c.
+func (e *Engine) addCallParams(p *paramSet, c *Call) {
+	p.set("AccountSid", e.cfg.AccountSid)
+	p.set("ApiVersion", "2010-04-01")
+	p.set("CallSid", c.Sid)
+	p.set("CallStatus", string(c.Status))
+	p.set("Direction", string(c.Direction))
+	p.set("From", c.From)
+	p.set("To", c.To)
+	p.set("Caller", c.From)
+	p.set("Called", c.To)
 	if c.ParentCallSid != "" {
-		v.Set("ParentCallSid", c.ParentCallSid)
+		p.set("ParentCallSid", c.ParentCallSid)
 	}
-	return v
 }
 
 // callback sends a status callback for a call-progress event, if the call
@@ -36,21 +67,36 @@ func (e *Engine) callback(c *Call, event string) {
 	if c.StatusCallback == "" || !c.StatusCallbackEvents[event] {
 		return
 	}
-	v := e.callParams(c)
-	if event == "initiated" {
-		v.Set("CallStatus", "initiated")
+	n := maxParamsSmall // 9 or 10 standard parameters and 3 of the callback's
+	if event == "completed" {
+		n += 2
 	}
-	v.Set("CallbackSource", "call-progress-events")
-	v.Set("SequenceNumber", itoa(c.callbackSeq))
-	v.Set("Timestamp", e.now.Format(time.RFC1123Z))
+	p := newParamSet(n)
+	e.addCallParams(&p, c)
+	if event == "initiated" {
+		p.set("CallStatus", "initiated")
+	}
+	p.set("CallbackSource", "call-progress-events")
+	p.set("SequenceNumber", itoa(c.callbackSeq))
+	p.set("Timestamp", e.timestamp())
 	c.callbackSeq++
 	if event == "completed" {
 		d, _ := c.Duration()
 		secs := int(d / time.Second)
-		v.Set("CallDuration", itoa(secs))
-		v.Set("Duration", itoa((secs+59)/60)) // INFERRED: billed minutes
+		p.set("CallDuration", itoa(secs))
+		p.set("Duration", itoa((secs+59)/60)) // INFERRED: billed minutes
 	}
+	v := p.v
 	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, "status callback ("+event+")", nil)
+}
+
+// timestamp renders the current instant as a callback's Timestamp
+// (RFC 1123 with a numeric zone). Callbacks of one instant share it.
+func (e *Engine) timestamp() string {
+	if e.stamp.at != e.now || e.stamp.text == "" {
+		e.stamp.at, e.stamp.text = e.now, e.now.Format(time.RFC1123Z)
+	}
+	return e.stamp.text
 }
 
 // standardParam reports the parameters left out of trace summaries of
@@ -67,21 +113,27 @@ func standardParam(k string) bool {
 
 // paramSummary renders the interesting parameters of a webhook.
 func paramSummary(v url.Values) string {
-	keys := make([]string, 0, len(v))
+	var buf [256]byte
+	return string(appendSummary(buf[:0], v))
+}
+
+// appendSummary appends paramSummary(v) to dst.
+func appendSummary(dst []byte, v url.Values) []byte {
+	var arr [24]string // the keys, sorted, without allocating for most webhooks
+	keys := arr[:0]
 	for k := range v {
 		if !standardParam(k) {
 			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
-	var b strings.Builder
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(v.Get(k))
+		dst = append(dst, k...)
+		dst = append(dst, '=')
+		dst = append(dst, v.Get(k)...)
 	}
-	return b.String()
+	return dst
 }

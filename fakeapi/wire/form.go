@@ -42,7 +42,12 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	if maxBytes > 0 {
 		rd = io.LimitReader(r.Body, maxBytes+1)
 	}
-	body, err := io.ReadAll(rd)
+	buf := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(buf)
+	body, err := readAll((*buf)[:0], rd)
+	if cap(body) <= maxPooledBuffer {
+		*buf = body[:0]
+	}
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -56,7 +61,7 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	if len(body) == 0 {
 		return url.Values{}, nil
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != FormContentType { // what clients send, as is, needs no parsing
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != FormContentType {
 			return nil, BadRequest("Content-Type must be " + FormContentType)
@@ -67,6 +72,25 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 		return nil, BadRequest("Malformed request body: " + err.Error())
 	}
 	return v, nil
+}
+
+// readAll appends what rd holds to dst, as io.ReadAll does: the form's
+// body is read into a recycled buffer, and only the string the parameters
+// are parsed from is allocated.
+func readAll(dst []byte, rd io.Reader) ([]byte, error) {
+	for {
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		n, err := rd.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return dst, err
+		}
+	}
 }
 
 // Bool reads the boolean parameter name: nil when absent or empty,
