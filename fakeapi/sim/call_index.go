@@ -277,16 +277,7 @@ func (x *callIndex) page(f CallFilter, off, n int) ([]*Call, bool) {
 		exact = false
 	}
 	if exact {
-		var out []*Call
-		more := false
-		set.descend(off, func(c *Call) bool {
-			if len(out) == n {
-				more = true
-				return false
-			}
-			out = append(out, c)
-			return true
-		})
+		out, more, _ := set.page(off, 0, 0, n, nil, nil)
 		return out, more
 	}
 
@@ -321,35 +312,13 @@ func (x *callIndex) page(f CallFilter, off, n int) ([]*Call, bool) {
 			}
 		}
 	}
-	var out []*Call
-	more := false
-	var first, next uint64
-	set.descend(skip, func(c *Call) bool {
-		if !floor.IsZero() && c.DateCreated.Before(floor) {
-			return false
-		}
-		if !f.match(c) {
-			return true
-		}
-		if matched < off {
-			matched++
-			return true
-		}
-		if len(out) == n {
-			more, next = true, c.seq
-			return false
-		}
-		if len(out) == 0 {
-			first = c.seq
-		}
-		out = append(out, c)
-		return true
-	})
+	older := func(c *Call) bool { return !floor.IsZero() && c.DateCreated.Before(floor) }
+	out, more, next := set.page(skip, matched, off, n, older, f.match)
 	if off > 0 && len(out) > 0 {
-		x.remember(listCursor{gen: x.gen, key: key, off: off, seq: first})
+		x.remember(listCursor{gen: x.gen, key: key, off: off, seq: out[0].seq})
 	}
 	if more {
-		x.remember(listCursor{gen: x.gen, key: key, off: off + n, seq: next})
+		x.remember(listCursor{gen: x.gen, key: key, off: off + n, seq: next.seq})
 	}
 	return out, more
 }

@@ -78,25 +78,7 @@ func (e *Engine) RecordingsPage(f RecordingFilter, off, n int) ([]*Recording, bo
 	if exact {
 		skip, off = skip+off, 0
 	}
-	var out []*Recording
-	more, matched := false, 0
-	set.descend(skip, func(r *Recording) bool {
-		if hasFloor && r.DateCreated.Before(floor) {
-			return false
-		}
-		if !f.match(r) {
-			return true
-		}
-		if matched < off {
-			matched++
-			return true
-		}
-		if len(out) == n {
-			more = true
-			return false
-		}
-		out = append(out, r)
-		return true
-	})
+	older := func(r *Recording) bool { return hasFloor && r.DateCreated.Before(floor) }
+	out, more, _ := set.page(skip, 0, off, n, older, f.match)
 	return out, more
 }

@@ -139,6 +139,34 @@ func seqDescend[T any](n *seqNode[T], skip int, fn func(T) bool) bool {
 	return true
 }
 
+// page walks the items newest first, after skipping the first skip of
+// them, and gathers a page: the items match accepts (every item, when
+// match is nil) are counted off until matched reaches off, then up to n
+// are kept. The walk ends at the first item older accepts (none older
+// can match; nil: none). It returns the page, whether another match
+// follows it, and that match.
+func (s *seqSet[T]) page(skip, matched, off, n int, older, match func(T) bool) (out []T, more bool, next T) {
+	s.descend(skip, func(v T) bool {
+		if older != nil && older(v) {
+			return false
+		}
+		if match != nil && !match(v) {
+			return true
+		}
+		if matched < off {
+			matched++
+			return true
+		}
+		if len(out) == n {
+			more, next = true, v
+			return false
+		}
+		out = append(out, v)
+		return true
+	})
+	return out, more, next
+}
+
 // ascend calls fn with every item, oldest first, until fn returns false.
 func (s *seqSet[T]) ascend(fn func(T) bool) { seqAscend(s.root, fn) }
 
