@@ -44,7 +44,15 @@ func (e *Engine) markRoom(cf *Conference) {
 	if n := len(cf.marks); n > 0 && cf.marks[n-1].upTo == cf.added {
 		return
 	}
-	m := &roomMark{cf: cf, at: len(e.dirty), upTo: cf.added}
+	var m *roomMark
+	if n := len(e.spareMarks); n > 0 { // one recycleMarks emptied
+		m = e.spareMarks[n-1]
+		e.spareMarks[n-1] = nil
+		e.spareMarks = e.spareMarks[:n-1]
+	} else {
+		m = new(roomMark)
+	}
+	m.cf, m.at, m.upTo = cf, len(e.dirty), cf.added
 	cf.marks = append(cf.marks, m)
 	e.roomMarks = append(e.roomMarks, m)
 }
@@ -105,9 +113,30 @@ func (e *Engine) takeMarks() []*roomMark {
 	ms := e.roomMarks
 	e.roomMarks = nil
 	for _, m := range ms {
-		m.cf.marks = nil
+		clear(m.cf.marks)
+		m.cf.marks = m.cf.marks[:0]
 	}
 	return ms
+}
+
+// recycleMarks keeps the marks of a batch that flushHearing went through,
+// emptied, for markRoom to reuse, and the array that listed them for the
+// next batch's list: a hold or a mute marks its room each time.
+func (e *Engine) recycleMarks(ms []*roomMark) {
+	if len(ms) == 0 {
+		return
+	}
+	for _, m := range ms {
+		clear(m.parts)
+		m.cf, m.parts = nil, m.parts[:0]
+	}
+	// The emptied marks go on the spare list; the array that listed them
+	// becomes the next batch's list.
+	e.spareMarks = append(e.spareMarks, ms...)
+	clear(ms)
+	if e.roomMarks == nil {
+		e.roomMarks = ms[:0]
+	}
 }
 
 // markedParts are the participants touched at a mark, in the order they

@@ -57,7 +57,10 @@ type Engine struct {
 	evSeq     uint64
 	compactAt int // compactEvents when the queue holds this many events
 
+	// effects[effHead:] wait to be taken; the array is reused once they
+	// all are, so that emitting does not grow a new one every time.
 	effects  []*Effect
+	effHead  int
 	effectID uint64
 	stamp    struct { // the last callback Timestamp rendered (timestamp)
 		at   time.Time
@@ -77,6 +80,11 @@ type Engine struct {
 
 	dirty     []*Call
 	roomMarks []*roomMark // where conferences changed among the dirty calls (conference_touch.go)
+	// The arrays of the batch flushHearing last went through, and its
+	// marks, emptied for the next batch (each step touches a few calls:
+	// reusing them saves growing new ones every time).
+	spareDirty []*Call
+	spareMarks []*roomMark
 
 	confs  []*Conference // every conference, in creation order (conference.go)
 	queues []*Queue      // the account's queues, in creation order (queue.go)
@@ -236,7 +244,7 @@ func (e *Engine) NextEvent() (time.Time, bool) {
 // It does nothing and returns false while effects wait to be performed, or
 // when no event is due.
 func (e *Engine) Step(until time.Time) bool {
-	if len(e.effects) > 0 {
+	if e.PendingEffects() > 0 {
 		return false
 	}
 	at, ok := e.NextEvent()
@@ -321,17 +329,20 @@ type Result struct {
 // NextEffect returns the oldest effect not yet performed, or nil. It stays
 // pending until Deliver is called with its ID.
 func (e *Engine) NextEffect() *Effect {
-	if len(e.effects) == 0 {
+	if e.effHead == len(e.effects) {
 		return nil
 	}
-	eff := e.effects[0]
-	e.effects[0] = nil
-	e.effects = e.effects[1:]
+	eff := e.effects[e.effHead]
+	e.effects[e.effHead] = nil
+	e.effHead++
+	if e.effHead == len(e.effects) {
+		e.effects, e.effHead = e.effects[:0], 0
+	}
 	return eff
 }
 
 // PendingEffects reports how many effects wait to be taken.
-func (e *Engine) PendingEffects() int { return len(e.effects) }
+func (e *Engine) PendingEffects() int { return len(e.effects) - e.effHead }
 
 type pendingFetch struct {
 	eff     *Effect

@@ -166,18 +166,20 @@ func (e *Engine) touch(c *Call) {
 func (e *Engine) flushHearing() {
 	for len(e.dirty) > 0 || len(e.roomMarks) > 0 {
 		batch, marks := e.dirty, e.takeMarks()
-		e.dirty = nil
-		for i := 0; i <= len(batch); i++ {
-			for len(marks) > 0 && marks[0].at == i {
-				for _, pt := range marks[0].markedParts() {
+		e.dirty, e.spareDirty = e.spareDirty, nil
+		for i, k := 0, 0; i <= len(batch); i++ {
+			for ; k < len(marks) && marks[k].at == i; k++ {
+				for _, pt := range marks[k].markedParts() {
 					e.rehear(pt.call)
 				}
-				marks = marks[1:]
 			}
 			if i < len(batch) {
 				e.rehear(batch[i])
 			}
 		}
+		clear(batch)
+		e.spareDirty = batch[:0]
+		e.recycleMarks(marks)
 	}
 	if len(e.recs.live) > 0 {
 		e.captureLive() // what recordings record follows (recording_contents.go)
