@@ -360,10 +360,10 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 	if u.Muted != nil && *u.Muted != pt.Muted {
 		pt.Muted = *u.Muted
 		if pt.Muted {
-			e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is muted in conference %s: the others no longer hear it", e.name(c), confName(cf))
+			e.notef(c, KindREST, facts{room: confRef(cf), rest: pt.restRef("POST", confSid, callSidOrLabel)}, "%s is muted in conference %s: the others no longer hear it", e.name(c), confName(cf))
 			e.confEvent(cf, "participant-mute", pt, nil)
 		} else {
-			e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is unmuted in conference %s", e.name(c), confName(cf))
+			e.notef(c, KindREST, facts{room: confRef(cf), rest: pt.restRef("POST", confSid, callSidOrLabel)}, "%s is unmuted in conference %s", e.name(c), confName(cf))
 			e.confEvent(cf, "participant-unmute", pt, nil)
 		}
 	}
@@ -392,7 +392,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 		}
 	}
 	if len(modified) > 0 {
-		e.notef(c, KindREST, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s in conference %s is modified: %s", e.name(c), confName(cf), strings.Join(modified, ", "))
+		e.notef(c, KindREST, facts{room: confRef(cf), rest: pt.restRef("POST", confSid, callSidOrLabel)}, "%s in conference %s is modified: %s", e.name(c), confName(cf), strings.Join(modified, ", "))
 		e.confEvent(cf, "participant-modify", pt, nil)
 	}
 	if u.Hold != nil {
@@ -411,7 +411,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 			e.stopRunner(pt.hold)
 			pt.hold = nil
 			if pt.joined {
-				e.notef(c, KindConf, facts{room: confRef(cf), rest: restRef("POST", "Conferences", confSid, "Participants", callSidOrLabel)}, "%s is taken off hold in conference %s: it hears the room again", e.name(c), confName(cf))
+				e.traceText(c, KindConf, 0, e.name(c)+" is taken off hold in conference "+confName(cf)+": it hears the room again", facts{room: confRef(cf), rest: pt.restRef("POST", confSid, callSidOrLabel)})
 				e.confEvent(cf, "participant-unhold", pt, nil)
 			}
 		}

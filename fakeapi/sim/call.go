@@ -107,6 +107,10 @@ type Call struct {
 	// heardForgotten says Config.TraceLimit made the history forget its
 	// oldest intervals.
 	heardForgotten bool
+
+	// shown is e.name(c), rendered once for the label shownFor: nearly
+	// every trace line names its call.
+	shown, shownFor string
 }
 
 // Live reports whether the call has not ended.

@@ -113,6 +113,8 @@ type Participant struct {
 
 	wait, hold, announce *mediaRunner
 	limit                *event
+
+	rest *RESTRef // the last request on it named in the trace (restRef)
 }
 
 type confCallbacks struct {

@@ -56,7 +56,27 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 	for k, vs := range extra {
 		v[k] = vs
 	}
-	e.emit(EffectCallback, c, cf.cbURL, cf.cbMethod, v, "conference status callback ("+event+")", nil)
+	e.emit(EffectCallback, c, cf.cbURL, cf.cbMethod, v, confPurpose(event), nil)
+}
+
+// confPurposes are the Effect.Purpose of the conference status callbacks,
+// by event, rendered once.
+var confPurposes = func() map[string]string {
+	m := map[string]string{}
+	for _, ev := range []string{"conference-start", "conference-end", "participant-join", "participant-leave",
+		"participant-hold", "participant-unhold", "participant-mute", "participant-unmute", "participant-modify",
+		"announcement-end", "announcement-fail"} {
+		m[ev] = "conference status callback (" + ev + ")"
+	}
+	return m
+}()
+
+// confPurpose is the Effect.Purpose of a conference status callback.
+func confPurpose(event string) string {
+	if p, ok := confPurposes[event]; ok {
+		return p
+	}
+	return "conference status callback (" + event + ")"
 }
 
 // endText is the Reason of conference-end: why the conference ended, in

@@ -38,7 +38,7 @@ func (e *Engine) startHold(pt *Participant) {
 		e.runnerDefaultMusic(r)
 		return
 	}
-	e.notef(pt.call, KindConf, facts{room: confRef(pt.conf)}, "%s is put on hold in conference %s: hears its HoldUrl %s", e.name(pt.call), confName(pt.conf), pt.holdURL)
+	e.traceText(pt.call, KindConf, 0, e.name(pt.call)+" is put on hold in conference "+confName(pt.conf)+": hears its HoldUrl "+pt.holdURL, facts{room: confRef(pt.conf)})
 	r.url, r.method = pt.holdURL, pt.holdMethod
 	e.runnerFetch(r, pt.holdURL, pt.holdMethod, confParams(pt.conf))
 }
@@ -54,7 +54,7 @@ func (e *Engine) announceConference(cf *Conference, rawURL, method string) {
 	e.stopRunner(cf.announce)
 	r := e.newRunner(runAnnounce, nil, "announcement", "announcement", "conference announce url")
 	r.conf = cf
-	r.touch = func() { e.touchConference(cf) }
+	r.everyone = cf
 	r.params = func() url.Values { return confParams(cf) }
 	r.url, r.method = rawURL, method
 	r.onDone = func() {

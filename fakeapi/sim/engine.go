@@ -96,6 +96,8 @@ type Engine struct {
 
 	trace traceLog
 
+	resolved map[[2]string]string // resolveOr's results, by document URL and reference (fetch.go)
+
 	sdk sdkState // TwiML Apps, Voice SDK devices, user-defined messages (clients.go)
 
 	violations []error // with Config.CheckInvariants (invariants.go)

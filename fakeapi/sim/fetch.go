@@ -107,7 +107,12 @@ func (e *Engine) onTwiML(c *Call, id uint64, r Result, docURL string, mode progr
 // errors, code: 12100 for invalid TwiML (err says why), 12300 for another
 // Content-Type.
 func decodeDoc(res Result, docURL string, sayPlain bool) (d *twiml.Document, code int, err error) {
-	ct, _, _ := mime.ParseMediaType(res.ContentType)
+	ct := res.ContentType
+	switch ct {
+	case "text/xml", "application/xml", "text/html", "text/plain": // what ParseMediaType would return
+	default:
+		ct, _, _ = mime.ParseMediaType(ct)
+	}
 	switch {
 	case strings.HasPrefix(ct, "audio/"):
 		return &twiml.Document{Verbs: []twiml.Verb{&twiml.Play{URL: docURL, Loop: 1}}}, 0, nil
@@ -191,13 +196,29 @@ func (e *Engine) resolveOr(p *program, ref string) string {
 	if p.url == "" {
 		return ref
 	}
+	// The same few URLs are resolved against the same documents over and
+	// over (the hold music's <Play>, twice each time it plays): parsing
+	// and rendering them is kept, within bounds.
+	key := [2]string{p.url, ref}
+	if abs, ok := e.resolved[key]; ok {
+		return abs
+	}
+	abs := ref
 	base, err1 := url.Parse(p.url)
 	r, err2 := url.Parse(ref)
-	if err1 != nil || err2 != nil {
-		return ref
+	if err1 == nil && err2 == nil {
+		abs = base.ResolveReference(r).String()
 	}
-	return base.ResolveReference(r).String()
+	if e.resolved == nil || len(e.resolved) >= maxResolved {
+		e.resolved = make(map[[2]string]string)
+	}
+	e.resolved[key] = abs
+	return abs
 }
+
+// maxResolved bounds the URLs resolveOr keeps: it starts afresh when it
+// holds that many.
+const maxResolved = 256
 
 // resolveQuiet resolves ref against p without side effects.
 func (e *Engine) resolveQuiet(p *program, ref string) (string, bool) {

@@ -85,7 +85,7 @@ func (h runnerHost) shownURL(_, resolved string) string { return resolved }
 
 func (h runnerHost) hear(m Hearing) {
 	h.r.hearing = m
-	h.r.touch()
+	h.e.touchRunner(h.r)
 }
 
 func (h runnerHost) play(s sound) {

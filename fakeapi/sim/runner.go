@@ -52,8 +52,9 @@ type mediaRunner struct {
 	// params adds request parameters, computed at each fetch (a queue's
 	// position and size).
 	params func() url.Values
-	// touch marks the legs that may hear it.
-	touch func()
+	// everyone, for an announcement to a whole conference, is the room
+	// whose legs may all hear it; otherwise only call may (touchRunner).
+	everyone *Conference
 
 	docRun  // its own document, timer and fetch; a <Gather> only in an <Enqueue> waitUrl
 	hearing Hearing
@@ -70,9 +71,16 @@ type mediaRunner struct {
 
 // newRunner returns a runner of kind for leg c (nil: no leg).
 func (e *Engine) newRunner(kind runnerKind, c *Call, what, source, purpose string) *mediaRunner {
-	r := &mediaRunner{kind: kind, call: c, what: what, source: source, purpose: purpose}
-	r.touch = func() { e.touch(c) }
-	return r
+	return &mediaRunner{kind: kind, call: c, what: what, source: source, purpose: purpose}
+}
+
+// touchRunner marks the legs that may hear r.
+func (e *Engine) touchRunner(r *mediaRunner) {
+	if r.everyone != nil {
+		e.touchConference(r.everyone)
+		return
+	}
+	e.touch(r.call)
 }
 
 // heard is what the runner plays now.
@@ -89,14 +97,14 @@ func (r *mediaRunner) live() bool { return r != nil && !r.stopped }
 // runnerDefaultMusic makes r play Twilio's default music forever.
 func (e *Engine) runnerDefaultMusic(r *mediaRunner) {
 	r.hearing = media(r.source, DefaultMusicURL)
-	r.touch()
+	e.touchRunner(r)
 }
 
 // runnerSilence makes r play nothing from now on.
 func (e *Engine) runnerSilence(r *mediaRunner, detail string) {
 	r.halt()
 	r.hearing = silence(detail)
-	r.touch()
+	e.touchRunner(r)
 }
 
 // stopRunner ends r for good; answers to its fetches are then ignored.
@@ -107,7 +115,7 @@ func (e *Engine) stopRunner(r *mediaRunner) {
 	r.halt()
 	r.stopped = true
 	r.hearing = Hearing{}
-	r.touch()
+	e.touchRunner(r)
 }
 
 // runnerFetch requests a document for r.
@@ -132,14 +140,33 @@ func (e *Engine) runnerFetch(r *mediaRunner, rawURL, method string, extra url.Va
 	for k, vs := range extra {
 		params[k] = vs
 	}
-	r.hearing = silence("fetching " + r.what)
-	r.touch()
+	r.hearing = silence(fetchingDetail(r.what))
+	e.touchRunner(r)
 	var id uint64
 	eff := e.emit(EffectTwiML, r.call, rawURL, orPOST(method), params, r.purpose, func(res Result) {
 		e.runnerDoc(r, id, res, rawURL)
 	})
 	id = eff.ID
 	r.fetching = id
+}
+
+// fetchingDetails are the Hearing.Detail of a runner waiting for its
+// document, by what it plays, rendered once.
+var fetchingDetails = func() map[string]string {
+	m := map[string]string{}
+	for _, what := range []string{"hold music", "wait music", "announcement", "queue wait music", "queue url"} {
+		m[what] = "fetching " + what
+	}
+	return m
+}()
+
+// fetchingDetail is the Hearing.Detail of a runner waiting for its
+// document.
+func fetchingDetail(what string) string {
+	if d, ok := fetchingDetails[what]; ok {
+		return d
+	}
+	return "fetching " + what
 }
 
 // runnerDoc receives a document fetched for r.
@@ -273,7 +300,7 @@ func (e *Engine) runnerExhausted(r *mediaRunner) {
 		// (https://www.twilio.com/docs/voice/twiml/conference; for HoldUrl INFERRED).
 		e.notef(r.call, KindConf, facts{room: r.roomRef()}, "%s ran out of verbs: silence follows (Twilio does not loop it)", r.label(e))
 		r.hearing = silence(r.what + " ended")
-		r.touch()
+		e.touchRunner(r)
 	case runAnnounce, runQueueURL:
 		e.stopRunner(r)
 		if r.onDone != nil {

@@ -190,10 +190,13 @@ func (e *Engine) name(c *Call) string {
 	if c == nil {
 		return "-"
 	}
-	if c.label != "" {
-		return wire.Short(c.Sid) + " (" + c.label + ")"
+	// A phone attached later may give the call a label: the name is
+	// rendered again when it changed.
+	if c.shown == "" || c.shownFor != c.label {
+		var buf [96]byte
+		c.shown, c.shownFor = string(e.appendName(buf[:0], c)), c.label
 	}
-	return wire.Short(c.Sid)
+	return c.shown
 }
 
 // appendName appends e.name(c) to dst.

@@ -148,6 +148,30 @@ func queueRef(q *Queue) *RoomRef {
 	return q.ref
 }
 
+// restRef names a REST request on the participant,
+// /Conferences/{confSid}/Participants/{who}, for its entries. Entries
+// share it while the same request comes again (a hold, then an unhold):
+// a RESTRef is never modified.
+func (pt *Participant) restRef(method, confSid, who string) *RESTRef {
+	if r := pt.rest; r != nil && r.Method == method && isConcat(r.Path, "/Conferences/", confSid, "/Participants/", who) {
+		return r
+	}
+	pt.rest = &RESTRef{Method: method, Path: "/Conferences/" + confSid + "/Participants/" + who}
+	return pt.rest
+}
+
+// isConcat reports whether s is the concatenation of parts, without
+// building it.
+func isConcat(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.HasPrefix(s, p) {
+			return false
+		}
+		s = s[len(p):]
+	}
+	return s == ""
+}
+
 // restRef names the REST request an entry is the effect of; parts are
 // joined by "/" under the account.
 func restRef(method string, parts ...string) *RESTRef {
