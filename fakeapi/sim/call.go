@@ -99,8 +99,11 @@ type Call struct {
 	// What the far end hears, over time.
 	hearing   Hearing
 	hearSince time.Time
-	intervals []Interval
-	dirty     bool
+	intervals []heardInterval
+	// heard are the hearings it changed to last, newest first, with their
+	// trace lines, for rehear to reuse (hearing.go).
+	heard [3]*heardLine
+	dirty bool
 	// heardChecked is the first interval the checks after each step have
 	// not yet found sound (invariants.go).
 	heardChecked int

@@ -102,6 +102,23 @@ type Interval struct {
 	Hearing    Hearing
 }
 
+// heardInterval is an Interval as a call keeps it: its hearing is shared
+// with the trace entry that reports it, and with the call's other
+// intervals that heard the same (heardLine), so that each costs a third
+// of an Interval.
+type heardInterval struct {
+	Start, End time.Time
+	Hearing    *Hearing // never modified
+}
+
+// heardLine is a hearing a call changed to, with the trace line that
+// says so.
+type heardLine struct {
+	h     Hearing
+	text  string // "CA..0002 (agent) now hears party CA..0001"
+	label string // the call's label the text names it with
+}
+
 func nothing(detail string) Hearing { return Hearing{Kind: HearNothing, Detail: detail} }
 func silence(detail string) Hearing { return Hearing{Kind: HearSilence, Detail: detail} }
 func ringback() Hearing             { return Hearing{Kind: HearRingback} }
@@ -197,22 +214,40 @@ func (e *Engine) rehear(c *Call) {
 	if n := len(c.intervals); n > 0 {
 		c.intervals[n-1].End = e.now
 	}
-	c.hearing = h
+	line := e.heardLine(c, h)
+	c.hearing = line.h
 	c.hearSince = e.now
-	c.intervals = append(c.intervals, Interval{Start: e.now, Hearing: h})
+	c.intervals = append(c.intervals, heardInterval{Start: e.now, Hearing: &line.h})
 	if lim := e.cfg.TraceLimit; lim > 0 && len(c.intervals) > lim {
 		e.forgetIntervals(c, len(c.intervals)-lim)
 	}
-	heard := h
-	f := facts{hearing: &heard}
+	f := facts{hearing: &line.h}
 	if c.Live() {
 		f.room = roomRef(c)
+	}
+	e.traceText(c, KindHears, 0, line.text, f)
+}
+
+// heardLine returns h with its trace line for c. A party on hold and off
+// again goes back and forth between the same few hearings: the ones c
+// changed to last are reused, their hearing and text shared by the
+// entries and intervals that report them (neither is ever modified).
+func (e *Engine) heardLine(c *Call, h Hearing) *heardLine {
+	for i, l := range c.heard {
+		if l != nil && l.label == c.label && l.h.Equal(h) {
+			copy(c.heard[1:i+1], c.heard[:i])
+			c.heard[0] = l
+			return l
+		}
 	}
 	var buf [192]byte // the line, copied once into a string of its size
 	b := e.appendName(buf[:0], c)
 	b = append(b, " now hears "...)
 	b = h.appendTo(b)
-	e.traceText(c, KindHears, 0, string(b), f)
+	l := &heardLine{h: h, text: string(b), label: c.label}
+	copy(c.heard[1:], c.heard[:len(c.heard)-1])
+	c.heard[0] = l
+	return l
 }
 
 // forgetIntervals drops the n oldest intervals of c's hearing history
@@ -241,9 +276,9 @@ func (e *Engine) HeardAt(sid string, t time.Time) (Hearing, error) {
 		return Hearing{}, err
 	}
 	for i := len(c.intervals) - 1; i >= 0; i-- {
-		iv := c.intervals[i]
+		iv := &c.intervals[i]
 		if !t.Before(iv.Start) && (iv.End.IsZero() || t.Before(iv.End)) {
-			return iv.Hearing, nil
+			return *iv.Hearing, nil
 		}
 	}
 	if c.heardForgotten {
@@ -260,5 +295,9 @@ func (e *Engine) Intervals(sid string) ([]Interval, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append([]Interval(nil), c.intervals...), nil
+	out := make([]Interval, len(c.intervals))
+	for i, iv := range c.intervals {
+		out[i] = Interval{Start: iv.Start, End: iv.End, Hearing: *iv.Hearing}
+	}
+	return out, nil
 }

@@ -159,7 +159,7 @@ func TestIncrementalHistoryChecks(t *testing.T) {
 		{"a gap after the intervals checked", func(e *Engine, c *Call) string {
 			n := len(c.intervals)
 			c.intervals[n-1].End = e.now
-			c.intervals = append(c.intervals, Interval{Start: e.now.Add(time.Millisecond), Hearing: c.hearing})
+			c.intervals = append(c.intervals, heardInterval{Start: e.now.Add(time.Millisecond), Hearing: &c.hearing})
 			return fmt.Sprintf("a gap or overlap in what it heard at interval %d", n-1)
 		}, true},
 		{"a current interval with an end", func(e *Engine, c *Call) string {

@@ -309,8 +309,9 @@ func (e *Engine) restoreCall(r CallRecord, at time.Time, source string) {
 		e.traceText(c, KindStatus, 0, e.name(c)+" restored from "+source+": was "+string(was)+" when serve stopped, so it is "+string(c.Status), facts{cause: CauseRestored})
 	}
 	// What it heard before is not kept: it hears nothing, as any ended call.
-	c.hearing, c.hearSince = nothing("ended"), e.now
-	c.intervals = []Interval{{Start: e.now, Hearing: c.hearing}}
+	ended := nothing("ended")
+	c.hearing, c.hearSince = ended, e.now
+	c.intervals = []heardInterval{{Start: e.now, Hearing: &ended}}
 	c.heardForgotten = true
 }
 

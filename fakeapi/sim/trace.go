@@ -52,7 +52,8 @@ type Entry struct {
 	// Room is the conference or queue the entry is about. Entries may
 	// share one: never modify it.
 	Room *RoomRef
-	// Hearing is what the party now hears, on KindHears entries.
+	// Hearing is what the party now hears, on KindHears entries. Entries
+	// may share one: never modify it.
 	Hearing *Hearing
 	// Cause says why a status changed, a leg left a room, or a <Dial> or a
 	// conference ended.
@@ -60,7 +61,8 @@ type Entry struct {
 	// Webhook is the request to the app and its answer, on the
 	// KindWebhook entry of each request.
 	Webhook *WebhookRef
-	// REST is the REST request the entry is the effect of.
+	// REST is the REST request the entry is the effect of. Entries may
+	// share one: never modify it.
 	REST *RESTRef
 }
 
