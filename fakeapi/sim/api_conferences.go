@@ -411,7 +411,12 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 			e.stopRunner(pt.hold)
 			pt.hold = nil
 			if pt.joined {
-				e.traceText(c, KindConf, 0, e.name(c)+" is taken off hold in conference "+confName(cf)+": it hears the room again", facts{room: confRef(cf), rest: pt.restRef("POST", confSid, callSidOrLabel)})
+				var buf [256]byte
+				b := e.appendName(buf[:0], c)
+				b = append(b, " is taken off hold in conference "...)
+				b = append(b, confName(cf)...)
+				b = append(b, ": it hears the room again"...)
+				e.traceText(c, KindConf, 0, e.sharedLine(c, b), facts{room: confRef(cf), rest: pt.restRef("POST", confSid, callSidOrLabel)})
 				e.confEvent(cf, "participant-unhold", pt, nil)
 			}
 		}

@@ -100,10 +100,10 @@ type Call struct {
 	hearing   Hearing
 	hearSince time.Time
 	intervals []heardInterval
-	// heard are the hearings it changed to last, newest first, with their
-	// trace lines, for rehear to reuse (hearing.go).
-	heard [3]*heardLine
-	dirty bool
+	// recent are its latest hearings and trace lines, for reuse
+	// (tracerecent.go); nil until its first trace line.
+	recent *recentLines
+	dirty  bool
 	// heardChecked is the first interval the checks after each step have
 	// not yet found sound (invariants.go).
 	heardChecked int

@@ -376,18 +376,19 @@ func (e *Engine) participantHearing(pt *Participant) Hearing {
 		if pt.wait.live() {
 			return pt.wait.heard()
 		}
-		return silence("waiting in conference " + confName(cf))
+		return silence(pt.call.recentDetail("waiting in conference ", confName(cf)))
 	}
 	// The room: every other connected participant that is not on hold and
 	// not muted; a coach is heard only by the participant it coaches.
-	if sids := cf.roomHeardBy(pt); len(sids) > 0 {
+	if sids := cf.roomHeardBy(pt, pt.call.recentParties()); len(sids) > 0 {
 		return party(sids...)
 	}
+	c := pt.call
 	switch {
 	case cf.nConnected == 1:
-		return silence("alone in conference " + confName(cf))
+		return silence(c.recentDetail("alone in conference ", confName(cf)))
 	case cf.nConnected-cf.nHeld == 1:
-		return silence("everyone else in conference " + confName(cf) + " is on hold")
+		return silence(c.recentDetail("everyone else in conference ", confName(cf), " is on hold"))
 	}
-	return silence("nobody in conference " + confName(cf) + " can be heard")
+	return silence(c.recentDetail("nobody in conference ", confName(cf), " can be heard"))
 }

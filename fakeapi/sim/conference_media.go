@@ -38,7 +38,13 @@ func (e *Engine) startHold(pt *Participant) {
 		e.runnerDefaultMusic(r)
 		return
 	}
-	e.traceText(pt.call, KindConf, 0, e.name(pt.call)+" is put on hold in conference "+confName(pt.conf)+": hears its HoldUrl "+pt.holdURL, facts{room: confRef(pt.conf)})
+	var buf [256]byte
+	b := e.appendName(buf[:0], pt.call)
+	b = append(b, " is put on hold in conference "...)
+	b = append(b, confName(pt.conf)...)
+	b = append(b, ": hears its HoldUrl "...)
+	b = append(b, pt.holdURL...)
+	e.traceText(pt.call, KindConf, 0, e.sharedLine(pt.call, b), facts{room: confRef(pt.conf)})
 	r.url, r.method = pt.holdURL, pt.holdMethod
 	e.runnerFetch(r, pt.holdURL, pt.holdMethod, confParams(pt.conf))
 }

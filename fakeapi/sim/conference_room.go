@@ -221,9 +221,12 @@ func b2i(b bool) int {
 }
 
 // roomHeardBy is who pt hears in the room: the talkers but itself and the
-// coaches coaching it, in join order.
-func (cf *Conference) roomHeardBy(pt *Participant) []string {
+// coaches coaching it, in join order. It returns reuse, or its beginning,
+// when that is who pt hears: a hearing's parties are never modified, and
+// the party that heard them before mostly hears them again.
+func (cf *Conference) roomHeardBy(pt *Participant, reuse []string) []string {
 	var sids []string
+	n := 0 // who pt hears are reuse[:n] so far, with sids nil
 	ts, cs := cf.talkers, cf.coaches
 	for len(ts) > 0 || len(cs) > 0 {
 		var o *Participant
@@ -236,11 +239,19 @@ func (cf *Conference) roomHeardBy(pt *Participant) []string {
 			}
 		}
 		if o != pt {
+			if sids == nil && n < len(reuse) && reuse[n] == o.CallSid {
+				n++
+				continue
+			}
 			if sids == nil {
-				sids = make([]string, 0, len(cf.talkers))
+				sids = make([]string, n, max(len(cf.talkers), n+1))
+				copy(sids, reuse)
 			}
 			sids = append(sids, o.CallSid)
 		}
+	}
+	if sids == nil {
+		return reuse[:n:n]
 	}
 	return sids
 }

@@ -123,9 +123,6 @@ func (e *Engine) takeMarks() []*roomMark {
 // emptied, for markRoom to reuse, and the array that listed them for the
 // next batch's list: a hold or a mute marks its room each time.
 func (e *Engine) recycleMarks(ms []*roomMark) {
-	if len(ms) == 0 {
-		return
-	}
 	for _, m := range ms {
 		clear(m.parts)
 		m.cf, m.parts = nil, m.parts[:0]

@@ -97,6 +97,7 @@ type Engine struct {
 	trace traceLog
 
 	resolved map[[2]string]string // resolveOr's results, by document URL and reference (fetch.go)
+	hookRefs recentRefs           // the latest webhook references of the trace (tracerecent.go)
 
 	sdk sdkState // TwiML Apps, Voice SDK devices, user-defined messages (clients.go)
 
@@ -350,6 +351,10 @@ type pendingFetch struct {
 	eff     *Effect
 	call    *Call
 	onReply func(Result)
+	// runner, instead of onReply, takes the answer to a runner's fetch of
+	// the document at docURL (runnerDoc): a hold costs no closure.
+	runner *mediaRunner
+	docURL string
 }
 
 func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params url.Values, purpose string, onReply func(Result)) *Effect {
@@ -379,7 +384,10 @@ func (e *Engine) Deliver(id uint64, r Result) {
 	}
 	delete(e.pending, id)
 	e.traceWebhook(p, r)
-	if p.onReply != nil {
+	switch {
+	case p.runner != nil:
+		e.runnerDoc(p.runner, id, r, p.docURL)
+	case p.onReply != nil:
 		p.onReply(r)
 	}
 	e.flushHearing()
@@ -414,6 +422,5 @@ func (e *Engine) traceWebhook(p *pendingFetch, r Result) {
 			b = append(b, r.ContentType...)
 		}
 	}
-	ref := &WebhookRef{Purpose: eff.Purpose, Method: eff.Method, URL: eff.URL, StatusCode: r.StatusCode, ContentType: r.ContentType}
-	e.traceText(p.call, KindWebhook, r.ErrCode, string(b), facts{webhook: ref})
+	e.traceText(p.call, KindWebhook, r.ErrCode, e.sharedLine(p.call, b), facts{webhook: e.webhookRef(eff, r)})
 }

@@ -233,10 +233,11 @@ func (e *Engine) rehear(c *Call) {
 // changed to last are reused, their hearing and text shared by the
 // entries and intervals that report them (neither is ever modified).
 func (e *Engine) heardLine(c *Call, h Hearing) *heardLine {
-	for i, l := range c.heard {
+	rl := c.recentLines()
+	for i, l := range rl.heard {
 		if l != nil && l.label == c.label && l.h.Equal(h) {
-			copy(c.heard[1:i+1], c.heard[:i])
-			c.heard[0] = l
+			copy(rl.heard[1:i+1], rl.heard[:i])
+			rl.heard[0] = l
 			return l
 		}
 	}
@@ -245,8 +246,8 @@ func (e *Engine) heardLine(c *Call, h Hearing) *heardLine {
 	b = append(b, " now hears "...)
 	b = h.appendTo(b)
 	l := &heardLine{h: h, text: string(b), label: c.label}
-	copy(c.heard[1:], c.heard[:len(c.heard)-1])
-	c.heard[0] = l
+	copy(rl.heard[1:], rl.heard[:len(rl.heard)-1])
+	rl.heard[0] = l
 	return l
 }
 

@@ -55,6 +55,7 @@ type mediaRunner struct {
 	// everyone, for an announcement to a whole conference, is the room
 	// whose legs may all hear it; otherwise only call may (touchRunner).
 	everyone *Conference
+	host     runnerHost // the runner as the player's host
 
 	docRun  // its own document, timer and fetch; a <Gather> only in an <Enqueue> waitUrl
 	hearing Hearing
@@ -71,7 +72,9 @@ type mediaRunner struct {
 
 // newRunner returns a runner of kind for leg c (nil: no leg).
 func (e *Engine) newRunner(kind runnerKind, c *Call, what, source, purpose string) *mediaRunner {
-	return &mediaRunner{kind: kind, call: c, what: what, source: source, purpose: purpose}
+	r := &mediaRunner{kind: kind, call: c, what: what, source: source, purpose: purpose}
+	r.host = runnerHost{e, r}
+	return r
 }
 
 // touchRunner marks the legs that may hear r.
@@ -142,12 +145,10 @@ func (e *Engine) runnerFetch(r *mediaRunner, rawURL, method string, extra url.Va
 	}
 	r.hearing = silence(fetchingDetail(r.what))
 	e.touchRunner(r)
-	var id uint64
-	eff := e.emit(EffectTwiML, r.call, rawURL, orPOST(method), params, r.purpose, func(res Result) {
-		e.runnerDoc(r, id, res, rawURL)
-	})
-	id = eff.ID
-	r.fetching = id
+	eff := e.emit(EffectTwiML, r.call, rawURL, orPOST(method), params, r.purpose, nil)
+	p := e.pending[eff.ID]
+	p.runner, p.docURL = r, rawURL // Deliver hands the answer to runnerDoc
+	r.fetching = eff.ID
 }
 
 // fetchingDetails are the Hearing.Detail of a runner waiting for its
@@ -235,7 +236,7 @@ func (r *mediaRunner) mediaOf(verbSource, m string) Hearing {
 // runnerExec runs one verb of a restricted document.
 func (e *Engine) runnerExec(r *mediaRunner, p *program, v twiml.Verb) bool {
 	// Say, Play, Pause and Redirect: the player (player.go).
-	h := runnerHost{e, r}
+	h := &r.host // a pointer in the playerHost: no copy on the heap per verb
 	if e.playVerb(h, p, v) {
 		return false
 	}
