@@ -56,7 +56,8 @@ type Conference struct {
 	cbEvents        map[string]bool
 	cbSeq           int
 	announce        *mediaRunner
-	ref             *RoomRef // names it in the trace (confRef)
+	ref             *RoomRef   // names it in the trace (confRef)
+	params          url.Values // its request parameters, made once (confParams)
 }
 
 // ParticipantStatus is a Participant resource's status. Note "complete",

@@ -51,9 +51,15 @@ func (e *Engine) startHold(pt *Participant) {
 
 // confParams are the conference parameters of wait, hold and announce
 // requests (INFERRED: Twilio documents none beyond the standard ones).
+// They are made once per conference, whose SID and name never change,
+// and only ever read: runnerFetch copies them into each request's own
+// parameters (their values have capacity 1, as paramSet's).
 func confParams(cf *Conference) url.Values {
-	vals := []string{cf.Sid, cf.FriendlyName} // one array for both values
-	return url.Values{"ConferenceSid": vals[0:1:1], "FriendlyName": vals[1:2:2]}
+	if cf.params == nil {
+		vals := []string{cf.Sid, cf.FriendlyName} // one array for both values
+		cf.params = url.Values{"ConferenceSid": vals[0:1:1], "FriendlyName": vals[1:2:2]}
+	}
+	return cf.params
 }
 
 func (e *Engine) announceConference(cf *Conference, rawURL, method string) {

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -217,6 +218,12 @@ func (e *Engine) rehear(c *Call) {
 	line := e.heardLine(c, h)
 	c.hearing = line.h
 	c.hearSince = e.now
+	if n := len(c.intervals); n == cap(c.intervals) && n >= 256 {
+		// A long history (a party held and unheld all day) doubles, as a
+		// short one does: append grows a large slice by a quarter, which
+		// copies it about four times as often.
+		c.intervals = slices.Grow(c.intervals, n)
+	}
 	c.intervals = append(c.intervals, heardInterval{Start: e.now, Hearing: &line.h})
 	if lim := e.cfg.TraceLimit; lim > 0 && len(c.intervals) > lim {
 		e.forgetIntervals(c, len(c.intervals)-lim)

@@ -77,7 +77,13 @@ type runnerHost struct {
 	r *mediaRunner
 }
 
-func (h runnerHost) name() (*Call, string) { return h.r.call, h.r.label(h.e) + ":" }
+func (h runnerHost) name() (*Call, string) {
+	// "CA..0002 (agent) hold music:", shared with the call's recent
+	// lines: each hold plays its music on a new runner.
+	var buf [128]byte
+	b := h.r.appendLabel(h.e, buf[:0])
+	return h.r.call, h.e.sharedLine(h.r.call, append(b, ':'))
+}
 
 func (h runnerHost) media(source, m string) Hearing { return h.r.mediaOf(source, m) }
 

@@ -79,7 +79,12 @@ func (e *Engine) playVerb(h playerHost, p *program, v twiml.Verb) bool {
 			h.play(sound{h.media("play", "DTMF "+v.Digits), time.Duration(len(v.Digits)) * 500 * time.Millisecond, 1})
 			return true
 		}
-		e.traceText(c, KindVerb, 0, name+" <Play> "+h.shownURL(v.URL, e.resolveOr(p, v.URL))+loopNote(v.Loop), facts{})
+		var buf [256]byte
+		b := append(buf[:0], name...)
+		b = append(b, " <Play> "...)
+		b = append(b, h.shownURL(v.URL, e.resolveOr(p, v.URL))...)
+		b = append(b, loopNote(v.Loop)...)
+		e.traceText(c, KindVerb, 0, e.sharedLine(c, b), facts{})
 	case *twiml.Pause:
 		e.tracef(c, KindVerb, "%s <Pause length=%d>", name, v.Length)
 	case *twiml.Redirect:

@@ -281,6 +281,15 @@ func (r *mediaRunner) label(e *Engine) string {
 	return e.name(r.call) + " " + r.what
 }
 
+// appendLabel appends r.label(e) to dst.
+func (r *mediaRunner) appendLabel(e *Engine, dst []byte) []byte {
+	if r.call != nil {
+		dst = e.appendName(dst, r.call)
+		dst = append(dst, ' ')
+	}
+	return append(dst, r.what...)
+}
+
 // roomRef names the room r plays in, for the trace; nil if none.
 func (r *mediaRunner) roomRef() *RoomRef {
 	switch {

@@ -176,9 +176,10 @@ func (e *Engine) traceText(c *Call, kind EntryKind, code int, text string, f fac
 // the engine knows that call; f are its typed fields.
 func (e *Engine) traceSid(sid string, kind EntryKind, code int, text string, f facts) {
 	e.seq++
-	en := Entry{Seq: e.seq, At: e.now, Call: sid, Kind: kind, Code: code, Text: text}
-	f.fill(&en)
-	e.trace.add(en)
+	en := e.trace.push()
+	en.Seq, en.At, en.Call, en.Kind, en.Code, en.Text = e.seq, e.now, sid, kind, code, text
+	f.fill(en)
+	e.trace.keepLimit()
 	if e.cfg.OnTrace != nil {
 		e.cfg.OnTrace()
 	}

@@ -39,6 +39,13 @@ func (t *traceLog) len() int {
 // add appends an entry, forgetting the oldest one when the limit is
 // reached.
 func (t *traceLog) add(en Entry) {
+	*t.push() = en
+	t.keepLimit()
+}
+
+// push appends a zero entry and returns it, for the caller to fill in
+// place (an Entry is large to copy); keepLimit must follow.
+func (t *traceLog) push() *Entry {
 	n := len(t.chunks)
 	switch {
 	case n == 0:
@@ -52,7 +59,12 @@ func (t *traceLog) add(en Entry) {
 		t.chunks = append(t.chunks, next)
 	}
 	last := &t.chunks[len(t.chunks)-1]
-	*last = append(*last, en)
+	*last = append(*last, Entry{})
+	return &(*last)[len(*last)-1]
+}
+
+// keepLimit forgets the oldest entries beyond the limit, if there is one.
+func (t *traceLog) keepLimit() {
 	if t.limit > 0 {
 		t.trim(t.limit)
 	}

@@ -14,7 +14,7 @@ type recentLines struct {
 	// heard are the hearings it changed to last, newest first (rehear).
 	heard [4]*heardLine
 	// lines are trace lines about it, the oldest replaced first.
-	lines [6]string
+	lines [8]string
 	next  int // the slot of lines replaced next
 }
 
