@@ -78,7 +78,9 @@
 //     callbacks.
 //   - trace.go, tracelog.go: the trace (a ring with Config.TraceLimit);
 //     tracefacts.go: the typed fields of its entries (the room, what a
-//     party hears, the cause, the webhook or REST request), for programs.
+//     party hears, the cause, the webhook or REST request), for programs;
+//     tracerecent.go: the hearings, lines and references a call or the
+//     engine reuses when they come back (a hold churn).
 //   - snapshot.go: the persistent records (calls, numbers, conferences,
 //     queues, phones, the clock, the SID sequence), taken and restored.
 //   - invariants.go: the states Twilio could never be in.

@@ -105,8 +105,8 @@ type Interval struct {
 
 // heardInterval is an Interval as a call keeps it: its hearing is shared
 // with the trace entry that reports it, and with the call's other
-// intervals that heard the same (heardLine), so that each costs a third
-// of an Interval.
+// intervals that heard the same (heardLine), so that each costs less
+// than half an Interval.
 type heardInterval struct {
 	Start, End time.Time
 	Hearing    *Hearing // never modified
