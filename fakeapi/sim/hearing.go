@@ -240,12 +240,14 @@ func (e *Engine) rehear(c *Call) {
 // changed to last are reused, their hearing and text shared by the
 // entries and intervals that report them (neither is ever modified).
 func (e *Engine) heardLine(c *Call, h Hearing) *heardLine {
-	rl := c.recentLines()
-	for i, l := range rl.heard {
-		if l != nil && l.label == c.label && l.h.Equal(h) {
-			copy(rl.heard[1:i+1], rl.heard[:i])
-			rl.heard[0] = l
-			return l
+	rl := c.recentLines() // nil once c has ended
+	if rl != nil {
+		for i, l := range rl.heard {
+			if l != nil && l.label == c.label && l.h.Equal(h) {
+				copy(rl.heard[1:i+1], rl.heard[:i])
+				rl.heard[0] = l
+				return l
+			}
 		}
 	}
 	var buf [192]byte // the line, copied once into a string of its size
@@ -253,8 +255,10 @@ func (e *Engine) heardLine(c *Call, h Hearing) *heardLine {
 	b = append(b, " now hears "...)
 	b = h.appendTo(b)
 	l := &heardLine{h: h, text: string(b), label: c.label}
-	copy(rl.heard[1:], rl.heard[:len(rl.heard)-1])
-	rl.heard[0] = l
+	if rl != nil {
+		copy(rl.heard[1:], rl.heard[:len(rl.heard)-1])
+		rl.heard[0] = l
+	}
 	return l
 }
 

@@ -18,21 +18,31 @@ type recentLines struct {
 	next  int // the slot of lines replaced next
 }
 
-// recentLines returns c's, making them at its first use.
+// recentLines returns c's, making them at its first use; nil once c has
+// ended, which lets go of them: an ended call's record may be kept long
+// after the trace forgot its lines (Config.TraceLimit), and it has few
+// lines left to say.
 func (c *Call) recentLines() *recentLines {
-	if c.recent == nil {
+	switch {
+	case !c.Live():
+		c.recent = nil
+	case c.recent == nil:
 		c.recent = new(recentLines)
 	}
 	return c.recent
 }
 
 // sharedLine returns b as a string: one of c's recent lines if it is the
-// same text, else a new one that it keeps. c may be nil.
+// same text, else a new one that it keeps. c may be nil, or ended: then
+// the string is new.
 func (e *Engine) sharedLine(c *Call, b []byte) string {
-	if c == nil {
+	var rl *recentLines
+	if c != nil {
+		rl = c.recentLines()
+	}
+	if rl == nil {
 		return string(b)
 	}
-	rl := c.recentLines()
 	for _, s := range rl.lines {
 		if s == string(b) { // compared in place: no string is made
 			return s

@@ -138,6 +138,17 @@ func TestHoldChurnTraceReadsFresh(t *testing.T) {
 	if len(heard) != n {
 		t.Errorf("hearing changes for %d calls, want %d", len(heard), n)
 	}
+
+	// An ended call lets go of what it kept: its record outlives the
+	// trace's lines about it.
+	c := cf.byLabel(roomLabel(1)).call
+	if err := e.KickParticipant(cf.Sid, roomLabel(1)); err != nil {
+		t.Fatal(err)
+	}
+	e.RunUntil(e.Now().Add(time.Second), app)
+	if c.Live() || c.recent != nil {
+		t.Errorf("the kicked participant's call (%s) keeps its recent lines: %v", c.Status, c.recent != nil)
+	}
 }
 
 // TestNameFollowsLabel: a call's name in the trace is rendered once, and
