@@ -409,7 +409,7 @@ func (e *Engine) UpdateParticipant(confSid, callSidOrLabel string, u Participant
 		case !*u.Hold && pt.Hold:
 			pt.Hold = false
 			e.stopRunner(pt.hold)
-			pt.hold = nil
+			pt.hold, pt.lastHold = nil, pt.hold // the next hold's runner (startHold)
 			if pt.joined {
 				var buf [256]byte
 				b := e.appendName(buf[:0], c)

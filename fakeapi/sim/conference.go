@@ -113,6 +113,7 @@ type Participant struct {
 	maxParticipants int
 
 	wait, hold, announce *mediaRunner
+	lastHold             *mediaRunner // the runner of its last hold, stopped, for the next (renewRunner)
 	limit                *event
 
 	rest *RESTRef // the last request on it named in the trace (restRef)

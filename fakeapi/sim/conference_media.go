@@ -30,9 +30,13 @@ func (e *Engine) startWait(pt *Participant) {
 // music, forever).
 func (e *Engine) startHold(pt *Participant) {
 	e.stopRunner(pt.hold)
-	r := e.newRunner(runHold, pt.call, "hold music", "hold-music", "hold url")
+	old := pt.hold
+	if old == nil {
+		old = pt.lastHold
+	}
+	r := e.renewRunner(old, runHold, pt.call, "hold music", "hold-music", "hold url")
 	r.conf = pt.conf
-	pt.hold = r
+	pt.hold, pt.lastHold = r, nil
 	if pt.holdURL == "" {
 		e.notef(pt.call, KindConf, facts{room: confRef(pt.conf)}, "%s is put on hold in conference %s: hears Twilio's default hold music", e.name(pt.call), confName(pt.conf))
 		e.runnerDefaultMusic(r)

@@ -77,6 +77,21 @@ func (e *Engine) newRunner(kind runnerKind, c *Call, what, source, purpose strin
 	return r
 }
 
+// renewRunner is newRunner reusing old, a runner that has stopped, if
+// there is one: a participant held and taken off hold over and over
+// needs one runner at a time. Nothing a stopped runner left behind can
+// act on it once renewed: its timers were canceled, and the answer to a
+// fetch it made finds another fetch awaited (runnerDoc ignores it, as it
+// would on the stopped runner).
+func (e *Engine) renewRunner(old *mediaRunner, kind runnerKind, c *Call, what, source, purpose string) *mediaRunner {
+	if old == nil || !old.stopped {
+		return e.newRunner(kind, c, what, source, purpose)
+	}
+	*old = mediaRunner{kind: kind, call: c, what: what, source: source, purpose: purpose}
+	old.host = runnerHost{e, old}
+	return old
+}
+
 // touchRunner marks the legs that may hear r.
 func (e *Engine) touchRunner(r *mediaRunner) {
 	if r.everyone != nil {

@@ -172,3 +172,61 @@ func TestNameFollowsLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldAgainBeforeTheMusicCame: a participant taken off hold and held
+// again before the first HoldUrl answered (its runner renewed for the
+// second hold) ignores the late answer to the first, and hears the music
+// the second brings.
+func TestHoldAgainBeforeTheMusicCame(t *testing.T) {
+	const music2 = "https://app.test/music-2"
+	app := scaleApp(map[string]string{
+		scaleMusic: `<Response><Play loop="0">https://cdn.test/first.mp3</Play></Response>`,
+		music2:     `<Response><Play loop="0">https://cdn.test/second.mp3</Play></Response>`,
+	})
+	e := New(Config{AccountSid: testAccount, Seed: 1, CheckInvariants: true})
+	for i := range 2 {
+		start := i == 0
+		if _, err := e.CreateParticipant("room", ParticipantParams{From: scaleSupport, To: customerNumber(i), Label: roomLabel(i), StartConferenceOnEnter: &start}); err != nil {
+			t.Fatal(err)
+		}
+		e.RunUntil(e.Now().Add(3*time.Second), app)
+	}
+	cf := e.liveConference("room")
+	hold, unhold, first, second := true, false, scaleMusic, music2
+	update := func(u ParticipantUpdate) *Effect {
+		t.Helper()
+		if _, err := e.UpdateParticipant(cf.Sid, "p1", u); err != nil {
+			t.Fatal(err)
+		}
+		eff := e.NextEffect()
+		if u.Hold != nil && *u.Hold && (eff == nil || eff.Purpose != "hold url") {
+			t.Fatalf("no hold url request after the hold: %+v", eff)
+		}
+		return eff
+	}
+	late := update(ParticipantUpdate{Hold: &hold, HoldURL: &first, HoldMethod: "GET"})
+	update(ParticipantUpdate{Hold: &unhold})
+	now := update(ParticipantUpdate{Hold: &hold, HoldURL: &second, HoldMethod: "GET"})
+	seq := e.LastSeq()
+	e.Deliver(late.ID, app(late))
+	e.Deliver(now.ID, app(now))
+	e.RunUntil(e.Now().Add(time.Second), app)
+	wantNoViolations(t, e)
+
+	p1 := cf.byLabel("p1").call
+	if h, _ := e.Hears(p1.Sid); h.Kind != HearMedia || h.Media != "https://cdn.test/second.mp3" {
+		t.Errorf("p1 hears %s, want the second hold's music", h)
+	}
+	var ignored int
+	for _, en := range e.TraceSince(seq) {
+		if en.Text == "the answer is ignored: the hold music has stopped" {
+			ignored++
+		}
+		if en.Kind == KindHears && en.Call == p1.Sid && en.Hearing.Media == "https://cdn.test/first.mp3" {
+			t.Errorf("p1 heard the first hold's music: %s", en.Text)
+		}
+	}
+	if ignored != 1 {
+		t.Errorf("the late answer was ignored %d times in the trace, want once", ignored)
+	}
+}
