@@ -56,6 +56,7 @@ type mediaRunner struct {
 	// whose legs may all hear it; otherwise only call may (touchRunner).
 	everyone *Conference
 	host     runnerHost // the runner as the player's host
+	doc      program    // the document it runs (docRun.prog points at it)
 
 	docRun  // its own document, timer and fetch; a <Gather> only in an <Enqueue> waitUrl
 	hearing Hearing
@@ -213,7 +214,10 @@ func (e *Engine) runnerDoc(r *mediaRunner, id uint64, res Result, docURL string)
 	for _, w := range d.Warnings {
 		e.traceCode(r.call, KindWarning, w.Code, "%s: %s: %s (skipped)", r.what, w.Path, w.Message)
 	}
-	r.prog = &program{verbs: d.Verbs, url: docURL}
+	// The runner's own program: nothing holds the one of its previous
+	// document now (runnerFetch halted it, and its <Gather>).
+	r.doc = program{verbs: d.Verbs, url: docURL}
+	r.prog = &r.doc
 	e.runnerRun(r)
 }
 
