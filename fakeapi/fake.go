@@ -117,6 +117,8 @@ type Fake struct {
 	keys    keyStore // API keys (keys.go); own lock
 	events  eventHub // the event stream's readers (control_events.go); own lock
 	session string   // tells this fake from others served in turn (Session)
+
+	formApps formApps // the in-process apps that parse their form (appform.go)
 }
 
 // New returns a running fake. Call Close when done with it.

@@ -317,10 +317,19 @@ func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook
 	if err := ctx.Err(); err != nil {
 		return webhook.Response{Err: urlError(p, err)}, true
 	}
-	r := appRequest(ctx, u, p)
+	var params url.Values
+	parses := f.formApps.parses(u.Host)
+	if parses {
+		params = eff.Params
+	}
+	r := appRequest(ctx, u, p, params)
 	w := memResponses.Get().(*memResponse)
 	defer putMemResponse(w)
-	if err := serveAppDirect(app, w, r, p.URL); err != nil {
+	err = serveAppDirect(app, w, r, p.URL)
+	if !parses {
+		f.formApps.saw(u.Host, r)
+	}
+	if err != nil {
 		return webhook.Response{Err: urlError(p, err)}, true
 	}
 	if err := ctx.Err(); err != nil {
@@ -336,11 +345,13 @@ func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook
 
 // appRequest is the server-side request an app's handler gets for p: what
 // serveInMemory makes of the request webhook.Request.HTTPRequest builds.
-func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *http.Request {
+// With params (p's parameters), its form is already parsed (appForm).
+func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared, params url.Values) *http.Request {
 	// What the request points to, in one allocation.
 	a := &struct {
 		values [5]string
 		url    url.URL
+		body   stringBody
 		tls    tls.ConnectionState
 	}{values: [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}}
 	vs := a.values[:]
@@ -367,8 +378,14 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 		RequestURI: requestURI,
 	}
 	if p.Method == http.MethodPost {
-		r.Body = newStringBody(p.Body)
+		a.body.Reset(p.Body)
+		r.Body = &a.body
 		r.ContentLength = int64(len(p.Body))
+	}
+	if params != nil {
+		if postForm, form, ok := appForm(p, u.Query, params); ok {
+			r.PostForm, r.Form = postForm, form
+		}
 	}
 	if u.Scheme == "https" {
 		host, _, _ := strings.Cut(u.Host, ":")
