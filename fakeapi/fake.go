@@ -339,8 +339,16 @@ func (f *Fake) runLocked() {
 // bounded by parent (cancelled when the fake closes) and by the webhook
 // timeout.
 func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
-	ctx, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
-	defer cancel()
+	var ctx context.Context
+	if parent.Done() == nil { // ClockManual's: the cheaper context (webhookctx.go)
+		c := newWebhookContext(parent, f.opts.WebhookTimeout)
+		defer c.cancel()
+		ctx = c
+	} else {
+		c, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
+		defer cancel()
+		ctx = c
+	}
 	resp, ok := f.performDirect(ctx, eff)
 	if !ok {
 		req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
