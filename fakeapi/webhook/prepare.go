@@ -209,6 +209,7 @@ type scratch struct {
 	sig   []byte // the signature's input
 	tok   []byte // the idempotency token's input
 	out   []byte // Prepare's output
+	sum   [20]byte
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -265,8 +266,8 @@ func (s *scratch) sign(authToken string) string {
 func (s *scratch) appendSign(dst []byte, authToken string) []byte {
 	mac := macs.get(authToken)
 	mac.Write(s.sig)
-	var sum [20]byte
-	dst = base64.StdEncoding.AppendEncode(dst, mac.Sum(sum[:0]))
+	// s.sum, not a local array, which would escape: Sum is an interface's method.
+	dst = base64.StdEncoding.AppendEncode(dst, mac.Sum(s.sum[:0]))
 	macs.put(authToken, mac)
 	return dst
 }
