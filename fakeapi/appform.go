@@ -57,13 +57,10 @@ func appForm(p webhook.Prepared, urlQuery string, params url.Values) (postForm, 
 			return nil, nil, false
 		}
 	}
-	keys, vals := 0, 0
-	for _, vs := range params {
-		if len(vs) > 0 {
-			keys++
-			vals += len(vs)
-		}
-	}
+	// The engine's parameters have one value each, and rarely a key
+	// without a value: len(params) is the number of keys and of values,
+	// without counting them (all grows if there are more).
+	keys, vals := len(params), len(params)
 	// Every value slice has its length as its capacity, so that appending
 	// to it (url.Values.Add) copies it and never overwrites its neighbour.
 	var all []string
