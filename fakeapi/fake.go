@@ -339,18 +339,18 @@ func (f *Fake) runLocked() {
 // bounded by parent (cancelled when the fake closes) and by the webhook
 // timeout.
 func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
-	var ctx context.Context
-	if parent.Done() == nil { // ClockManual's: the cheaper context (webhookctx.go)
-		c := newWebhookContext(parent, f.opts.WebhookTimeout)
-		defer c.cancel()
-		ctx = c
-	} else {
-		c, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
-		defer cancel()
-		ctx = c
-	}
-	resp, ok := f.performDirect(ctx, eff)
+	resp, ok := f.performDirect(parent, eff)
 	if !ok {
+		var ctx context.Context
+		if parent.Done() == nil { // ClockManual's: the cheaper context (webhookctx.go)
+			c := newWebhookContext(parent, f.opts.WebhookTimeout)
+			defer c.cancel()
+			ctx = c
+		} else {
+			c, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
+			defer cancel()
+			ctx = c
+		}
 		req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
 		if err != nil {
 			return sim.Result{ErrCode: 11100, Err: err.Error()}

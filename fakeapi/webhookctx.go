@@ -26,7 +26,15 @@ type webhookContext struct {
 // (parent.Done() == nil), bounded by d. Its cancel method is
 // context.WithTimeout's cancel function.
 func newWebhookContext(parent context.Context, d time.Duration) *webhookContext {
-	return &webhookContext{parent: parent, deadline: time.Now().Add(d)}
+	c := new(webhookContext)
+	c.init(parent, d)
+	return c
+}
+
+// init makes the zero c newWebhookContext(parent, d), for a c allocated
+// with other things.
+func (c *webhookContext) init(parent context.Context, d time.Duration) {
+	c.parent, c.deadline = parent, time.Now().Add(d)
 }
 
 func (c *webhookContext) Deadline() (time.Time, bool) { return c.deadline, true }
