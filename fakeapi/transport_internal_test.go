@@ -112,6 +112,10 @@ func TestDirectPathMatchesClient(t *testing.T) {
 			}
 		})
 	}
+	// The app reads its bodies raw: no webhook builds it a form it never parses.
+	if f.formApps.parses("app.test") || f.formApps.parses("app.test:8443") {
+		t.Error("the direct path parses the forms of an app that does not")
+	}
 }
 
 // answer performs eff by the direct path or through f.webhook, as perform
