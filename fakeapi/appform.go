@@ -29,11 +29,16 @@ func (a *formApps) parses(host string) bool {
 	return ok
 }
 
-// saw records that the app at host got r, parsed or not.
-func (a *formApps) saw(host string, r *http.Request) {
-	if r.Form != nil || r.PostForm != nil {
-		a.hosts.Store(host, struct{}{})
+// saw records that the app at host got r, with a body of bodyLen bytes,
+// parsed or not. An app whose form came out empty from a body that was
+// not is not counted: it read the body itself before parsing it, and gets
+// an empty form, as it would from Twilio; a form parsed in advance would
+// hide that.
+func (a *formApps) saw(host string, r *http.Request, bodyLen int) {
+	if r.Form == nil && r.PostForm == nil || bodyLen > 0 && len(r.PostForm) == 0 {
+		return
 	}
+	a.hosts.Store(host, struct{}{})
 }
 
 // maxFormBody is net/http's limit on a form body it parses (ParseForm

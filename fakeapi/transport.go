@@ -339,7 +339,7 @@ func (f *Fake) performDirect(parent context.Context, eff *sim.Effect) (resp webh
 	defer putMemResponse(w)
 	err = serveAppDirect(app, w, r, p.URL)
 	if !parses {
-		f.formApps.saw(u.Host, r)
+		f.formApps.saw(u.Host, r, len(p.Body))
 	}
 	if err != nil {
 		return webhook.Response{Err: urlError(p, err)}, true
