@@ -16,7 +16,11 @@ import (
 // r.Body still holds the whole body, for an app that reads it raw.
 //
 // It is done only for the apps seen to parse their form (formApps): for
-// an app that never does, building the form would be pure cost.
+// an app that never does, building the form would be pure cost. What
+// differs from net/http, for such an app: after ParseForm the body is
+// still there to read, and a handler that reads the body before parsing
+// the form gets the whole form where net/http would give an empty one
+// (an app that does so on every webhook is never seen to parse its form).
 
 // formApps are the hosts of the in-process apps whose handler has parsed
 // its form, as far as the direct path could see: r.Form or r.PostForm set
