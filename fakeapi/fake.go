@@ -117,6 +117,8 @@ type Fake struct {
 	keys    keyStore // API keys (keys.go); own lock
 	events  eventHub // the event stream's readers (control_events.go); own lock
 	session string   // tells this fake from others served in turn (Session)
+
+	formApps formApps // the in-process apps that parse their form (appform.go)
 }
 
 // New returns a running fake. Call Close when done with it.
@@ -337,10 +339,18 @@ func (f *Fake) runLocked() {
 // bounded by parent (cancelled when the fake closes) and by the webhook
 // timeout.
 func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
-	ctx, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
-	defer cancel()
-	resp, ok := f.performDirect(ctx, eff)
+	resp, ok := f.performDirect(parent, eff)
 	if !ok {
+		var ctx context.Context
+		if parent.Done() == nil { // ClockManual's: the cheaper context (webhookctx.go)
+			c := newWebhookContext(parent, f.opts.WebhookTimeout)
+			defer c.cancel()
+			ctx = c
+		} else {
+			c, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
+			defer cancel()
+			ctx = c
+		}
 		req, err := webhook.Request{URL: eff.URL, Method: eff.Method, Params: eff.Params}.HTTPRequest(ctx, f.opts.AuthToken)
 		if err != nil {
 			return sim.Result{ErrCode: 11100, Err: err.Error()}

@@ -296,8 +296,9 @@ func (*stringBody) Close() error { return nil }
 // without url.Parse, http.NewRequest or net/http's client. ok is false when
 // the webhook is not for an app or its URL is not plain: the caller sends
 // it through f.webhook. A redirect is followed by net/http's client, from
-// the app's first answer on, as it would have been.
-func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook.Response, ok bool) {
+// the app's first answer on, as it would have been. The webhook is bounded
+// by parent and by the webhook timeout.
+func (f *Fake) performDirect(parent context.Context, eff *sim.Effect) (resp webhook.Response, ok bool) {
 	if len(f.opts.Apps) == 0 {
 		return webhook.Response{}, false
 	}
@@ -314,13 +315,33 @@ func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook
 	if err != nil {
 		return webhook.Response{}, false // HTTPRequest reports it
 	}
+	d := new(directCall)
+	var ctx context.Context
+	if parent.Done() == nil { // ClockManual's: the cheaper context (webhookctx.go)
+		d.ctx.init(parent, f.opts.WebhookTimeout)
+		defer d.ctx.cancel()
+		ctx = &d.ctx
+	} else {
+		c, cancel := context.WithTimeout(parent, f.opts.WebhookTimeout)
+		defer cancel()
+		ctx = c
+	}
 	if err := ctx.Err(); err != nil {
 		return webhook.Response{Err: urlError(p, err)}, true
 	}
-	r := appRequest(ctx, u, p)
+	var params url.Values
+	parses := f.formApps.parses(u.Host)
+	if parses {
+		params = eff.Params
+	}
+	r := d.appRequest(ctx, u, p, params)
 	w := memResponses.Get().(*memResponse)
 	defer putMemResponse(w)
-	if err := serveAppDirect(app, w, r, p.URL); err != nil {
+	err = serveAppDirect(app, w, r, p.URL)
+	if !parses {
+		f.formApps.saw(u.Host, r, len(p.Body))
+	}
+	if err != nil {
 		return webhook.Response{Err: urlError(p, err)}, true
 	}
 	if err := ctx.Err(); err != nil {
@@ -334,15 +355,22 @@ func (f *Fake) performDirect(ctx context.Context, eff *sim.Effect) (resp webhook
 	return webhook.Answered(w.status, w.header, body, maxWebhookBody), true
 }
 
+// directCall is what the direct path allocates for a webhook, in one
+// allocation: its context (unless its parent can end), and what the app's
+// request points to.
+type directCall struct {
+	ctx    webhookContext
+	values [5]string
+	url    url.URL
+	body   stringBody
+	tls    tls.ConnectionState
+}
+
 // appRequest is the server-side request an app's handler gets for p: what
 // serveInMemory makes of the request webhook.Request.HTTPRequest builds.
-func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *http.Request {
-	// What the request points to, in one allocation.
-	a := &struct {
-		values [5]string
-		url    url.URL
-		tls    tls.ConnectionState
-	}{values: [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}}
+// With params (p's parameters), its form is already parsed (appForm).
+func (a *directCall) appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared, params url.Values) *http.Request {
+	a.values = [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}
 	vs := a.values[:]
 	h := make(http.Header, 5)
 	if p.Method == http.MethodPost {
@@ -367,8 +395,14 @@ func appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared) *ht
 		RequestURI: requestURI,
 	}
 	if p.Method == http.MethodPost {
-		r.Body = newStringBody(p.Body)
+		a.body.Reset(p.Body)
+		r.Body = &a.body
 		r.ContentLength = int64(len(p.Body))
+	}
+	if params != nil {
+		if postForm, form, ok := appForm(p, u.Query, params); ok {
+			r.PostForm, r.Form = postForm, form
+		}
 	}
 	if u.Scheme == "https" {
 		host, _, _ := strings.Cut(u.Host, ":")

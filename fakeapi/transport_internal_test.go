@@ -112,6 +112,10 @@ func TestDirectPathMatchesClient(t *testing.T) {
 			}
 		})
 	}
+	// The app reads its bodies raw: no webhook builds it a form it never parses.
+	if f.formApps.parses("app.test") || f.formApps.parses("app.test:8443") {
+		t.Error("the direct path parses the forms of an app that does not")
+	}
 }
 
 // answer performs eff by the direct path or through f.webhook, as perform
@@ -122,7 +126,7 @@ func answer(f *Fake, eff *sim.Effect, direct bool) string {
 	var resp webhook.Response
 	if direct {
 		var ok bool
-		if resp, ok = f.performDirect(ctx, eff); !ok {
+		if resp, ok = f.performDirect(context.Background(), eff); !ok {
 			return "not taken by the direct path"
 		}
 	} else {
@@ -134,4 +138,147 @@ func answer(f *Fake, eff *sim.Effect, direct bool) string {
 	}
 	return fmt.Sprintf("status %d type %q location %q body %d %.40q err %v code %d", resp.StatusCode, resp.ContentType, resp.Location,
 		len(resp.Body), resp.Body, resp.Err, resp.ErrorCode())
+}
+
+// formSeen is what an app's handler saw of a request's form.
+type formSeen struct {
+	Path             string
+	Err              string
+	Form, PostForm   url.Values
+	FormValue        []string
+	PostFormValue    []string
+	Body             string // read raw, without parsing the form
+	EnginesUnchanged bool
+}
+
+// An app that parses its form gets, on the direct path, the form net/http's
+// ParseForm would give it (parsed in advance from the engine's parameters),
+// with the same FormValue and PostFormValue; an app that reads the body raw
+// gets it whole; an app that changes its form changes nothing of the
+// engine's parameters, which a followed redirect sends again.
+func TestDirectPathParsedForm(t *testing.T) {
+	params := url.Values{"CallSid": {"CA1"}, "CallStatus": {"in-progress"}, "Msg": {"a b&c/é;x=1"},
+		"Events": {"hold", "unhold"}, "Empty": {""}, "None": {}}
+	orig := url.Values{}
+	for k, vs := range params {
+		orig[k] = append([]string{}, vs...)
+	}
+	var got []formSeen
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := formSeen{Path: r.URL.Path}
+		defer func() { got = append(got, s) }()
+		if r.URL.Path == "/raw" {
+			body, _ := io.ReadAll(r.Body)
+			s.Body = string(body)
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			s.Err = err.Error()
+		}
+		s.Form, s.PostForm = cloneValues(r.Form), cloneValues(r.PostForm)
+		for _, k := range []string{"CallSid", "Events", "x", "Empty", "None"} {
+			s.FormValue = append(s.FormValue, r.FormValue(k))
+			s.PostFormValue = append(s.PostFormValue, r.PostFormValue(k))
+		}
+		if r.URL.Path == "/mutate" {
+			r.Form.Set("CallSid", "changed")
+			r.Form["Events"][0] = "changed"
+			r.PostForm.Add("Events", "more")
+			if len(r.PostForm["Msg"]) > 0 {
+				r.PostForm["Msg"][0] = "changed"
+			}
+			s.EnginesUnchanged = reflect.DeepEqual(params, orig)
+			w.Header().Set("Location", "/raw")
+			w.WriteHeader(http.StatusTemporaryRedirect) // the body is sent again
+		}
+	})
+	f, err := New(Options{Apps: map[string]http.Handler{"app.test": app}, WebhookTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	// The first webhook shows the app parses its form; the next ones have it parsed in advance.
+	answer(f, &sim.Effect{URL: "https://app.test/twiml", Params: params}, true)
+	if !f.formApps.parses("app.test") {
+		t.Fatal("the direct path did not see the app parse its form")
+	}
+	tests := []struct {
+		url    string
+		method string
+	}{
+		{"https://app.test/twiml", "POST"},
+		{"https://app.test/twiml", "GET"},
+		{"https://app.test/twiml?x=1&CallSid=q&x=2", "GET"},
+		{"https://app.test/twiml?x=1&CallSid=q&x=2", "POST"},
+		{"https://app.test/twiml?x=1;y=2", "GET"},  // ParseForm's error
+		{"https://app.test/twiml?x=1;y=2", "POST"}, // ParseForm's error
+		{"https://app.test/twiml?x=%zz", "POST"},   // ParseForm's error
+		{"https://app.test/raw", "POST"},
+		{"https://app.test/raw?x=1", "GET"},
+		{"https://app.test/mutate", "POST"},
+		{"https://app.test/mutate?x=1", "GET"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.url, func(t *testing.T) {
+			eff := &sim.Effect{URL: tc.url, Method: tc.method, Params: params}
+			got = nil
+			direct := answer(f, eff, true)
+			viaDirect := got
+			got = nil
+			client := answer(f, eff, false)
+			viaClient := got
+			if direct != client {
+				t.Errorf("direct path answers\n%s\nthe client\n%s", direct, client)
+			}
+			if !reflect.DeepEqual(viaDirect, viaClient) {
+				t.Errorf("the app saw from the direct path\n%+v\nfrom the client\n%+v", viaDirect, viaClient)
+			}
+			if len(viaDirect) == 0 {
+				t.Error("the app saw no request")
+			}
+			if !reflect.DeepEqual(params, orig) {
+				t.Errorf("the engine's parameters changed to %v", params)
+			}
+		})
+	}
+}
+
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	c := make(url.Values, len(v))
+	for k, vs := range v {
+		c[k] = append([]string{}, vs...)
+	}
+	return c
+}
+
+// An app that reads its body before parsing its form gets an empty form
+// from a POST, by the direct path as from the client, webhook after
+// webhook: no form parsed in advance hides that.
+func TestDirectPathBodyReadBeforeForm(t *testing.T) {
+	var got []string
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		err := r.ParseForm()
+		got = append(got, fmt.Sprintf("body %q form %v post %v err %v", body, r.Form, r.PostForm, err))
+	})
+	f, err := New(Options{Apps: map[string]http.Handler{"app.test": app}, WebhookTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	eff := &sim.Effect{URL: "https://app.test/twiml?x=1", Method: "POST", Params: url.Values{"CallSid": {"CA1"}}}
+	for i := range 3 {
+		got = nil
+		answer(f, eff, true)
+		answer(f, eff, false)
+		if len(got) != 2 || got[0] != got[1] {
+			t.Errorf("webhook %d: the app saw from the direct path, then from the client:\n%s", i, strings.Join(got, "\n"))
+		}
+	}
+	if f.formApps.parses("app.test") {
+		t.Error("the direct path parses in advance the forms of an app that reads its bodies first")
+	}
 }

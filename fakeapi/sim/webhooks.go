@@ -87,7 +87,23 @@ func (e *Engine) callback(c *Call, event string) {
 		p.set("Duration", itoa((secs+59)/60)) // INFERRED: billed minutes
 	}
 	v := p.v
-	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, "status callback ("+event+")", nil)
+	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, callbackPurpose(event), nil)
+}
+
+// callbackPurpose is the Purpose of a status callback for event, without
+// building the string for the events the engine sends.
+func callbackPurpose(event string) string {
+	switch event {
+	case "initiated":
+		return "status callback (initiated)"
+	case "ringing":
+		return "status callback (ringing)"
+	case "answered":
+		return "status callback (answered)"
+	case "completed":
+		return "status callback (completed)"
+	}
+	return "status callback (" + event + ")"
 }
 
 // timestamp renders the current instant as a callback's Timestamp

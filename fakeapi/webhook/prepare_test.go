@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/url"
+	"strconv"
 	"testing"
 )
 
@@ -84,6 +85,43 @@ func FuzzEncode(f *testing.F) {
 			t.Errorf("encode = %q, url.Values.Encode = %q", got, want)
 		}
 	})
+}
+
+// A scratch remembers the sorted keys of the webhooks it encoded; a
+// webhook with as many parameters but other keys, or keys without values,
+// is still encoded and signed exactly as url.Values.Encode and Signature do.
+func TestEncodeKnownKeys(t *testing.T) {
+	seq := []url.Values{
+		{"A": {"1"}, "B": {"2"}, "C": {"3"}},
+		{"A": {"1"}, "B": {"2"}, "D": {"4"}},      // as many keys, one other
+		{"A": {"1"}, "B": {"2"}, "C": {"3", "4"}}, // the first keys again
+		{"A": {"1"}, "B": {}, "C": {"3"}},         // a key without a value
+		{"A": {"1"}, "C": {"3"}},
+		{"Z": {"1"}, "Y": {"2"}, "X": {"3"}},
+		{"A": {"x y"}, "B": {"2"}, "D": {"4"}},
+		{},
+		{"A": {"1"}, "B": {"2"}, "C": {"3"}},
+	}
+	for i := range 2 * maxKnownKeys { // more kinds than a scratch remembers
+		seq = append(seq, url.Values{"K" + strconv.Itoa(i): {"v"}, "A": {"1"}, "C": {"3"}})
+	}
+	seq = append(seq, seq...)
+	s := getScratch()
+	defer putScratch(s)
+	for i, params := range seq {
+		for _, pairs := range []bool{false, true} {
+			s.sig = append(s.sig[:0], "https://app.test/x"...)
+			s.encode(params, pairs)
+			if got, want := string(s.enc), params.Encode(); got != want {
+				t.Errorf("%d: encode(%v) = %q, url.Values.Encode = %q", i, params, got, want)
+			}
+			if pairs {
+				if got, want := s.sign(token), Signature(token, "https://app.test/x", params); got != want {
+					t.Errorf("%d: signature of %v = %q, Signature = %q", i, params, got, want)
+				}
+			}
+		}
+	}
 }
 
 // BenchmarkPrepare compares building a conference status callback's webhook

@@ -3,7 +3,6 @@ package webhook
 import (
 	"crypto/hmac"
 	"crypto/sha1"
-	"encoding/base64"
 	"hash"
 	"net/url"
 	"slices"
@@ -43,9 +42,6 @@ func Signature(authToken, fullURL string, params url.Values) string {
 	}
 	return s.sign(authToken)
 }
-
-// encodeSum is the base64 of an HMAC-SHA1 sum.
-func encodeSum(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
 
 // macs keeps keyed HMAC-SHA1 states per auth token for reuse: building one
 // hashes the key each time, a fifth of a webhook's signing. A fake has one
