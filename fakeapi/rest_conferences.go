@@ -275,49 +275,31 @@ func (f *Fake) deleteParticipant(w http.ResponseWriter, r *http.Request, _ url.V
 }
 
 // participantJSON renders a Participant resource as fetched, listed or
-// updated.
-func (f *Fake) participantJSON(p *sim.Participant) wire.Participant {
-	// The values the resource's pointers point to, in one allocation.
-	v := &struct {
-		accountSid, callSid, conferenceSid, dateCreated, dateUpdated, status, uri string
-		coaching, endOnExit, muted, hold, startOnEnter                            bool
-	}{
-		accountSid:    f.opts.AccountSid,
-		callSid:       p.CallSid,
-		conferenceSid: p.ConferenceSid,
-		dateCreated:   wire.FormatDate(p.DateCreated),
-		dateUpdated:   wire.FormatDate(p.DateUpdated),
-		status:        string(p.Status()),
-		uri:           "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Conferences/" + p.ConferenceSid + "/Participants/" + p.CallSid + ".json",
-		coaching:      p.Coaching,
-		endOnExit:     p.EndConferenceOnExit,
-		muted:         p.Muted,
-		hold:          p.Hold,
-		startOnEnter:  p.StartConferenceOnEnter,
-	}
-	return wire.Participant{
-		AccountSid:             &v.accountSid,
-		CallSid:                &v.callSid,
-		Label:                  wire.NullString(p.Label),
-		CallSidToCoach:         wire.NullString(p.CallSidToCoach),
-		Coaching:               &v.coaching,
-		ConferenceSid:          &v.conferenceSid,
-		DateCreated:            &v.dateCreated,
-		DateUpdated:            &v.dateUpdated,
-		EndConferenceOnExit:    &v.endOnExit,
-		Muted:                  &v.muted,
-		Hold:                   &v.hold,
-		StartConferenceOnEnter: &v.startOnEnter,
-		Status:                 &v.status,
-		URI:                    &v.uri,
+// updated: a record of plain values, copied while the engine is locked
+// and rendered as JSON after.
+func (f *Fake) participantJSON(p *sim.Participant) wire.ParticipantRecord {
+	return wire.ParticipantRecord{
+		AccountSid:             f.opts.AccountSid,
+		CallSid:                p.CallSid,
+		ConferenceSid:          p.ConferenceSid,
+		Label:                  p.Label,
+		CallSidToCoach:         p.CallSidToCoach,
+		Status:                 string(p.Status()),
+		DateCreated:            p.DateCreated,
+		DateUpdated:            p.DateUpdated,
+		Coaching:               p.Coaching,
+		EndConferenceOnExit:    p.EndConferenceOnExit,
+		Muted:                  p.Muted,
+		Hold:                   p.Hold,
+		StartConferenceOnEnter: p.StartConferenceOnEnter,
 	}
 }
 
 // createdParticipantJSON renders a Participant resource as created: with
 // queue_time, only in the create response (https://www.twilio.com/docs/voice/api/conference-participant-resource).
-func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.Participant {
+func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.ParticipantRecord {
 	out := f.participantJSON(p)
-	out.QueueTime = wire.Ptr("0")
+	out.Created = true
 	return out
 }
 

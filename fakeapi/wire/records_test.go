@@ -1,0 +1,64 @@
+package wire
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// fillRecord sets every field of a record by reflection (strings from
+// tricky, some empty; times; booleans), so that a field added to the
+// record but not to its rendering makes the comparison fail.
+func fillRecord[T any](seed int) T {
+	var r T
+	v := reflect.ValueOf(&r).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			if (seed+i)%5 != 0 {
+				f.SetString(fmt.Sprintf("%s-%d", tricky[(seed+i)%len(tricky)], i))
+			}
+		case reflect.Bool:
+			f.SetBool((seed+i)%2 == 0)
+		default:
+			if f.Type() != reflect.TypeFor[time.Time]() {
+				panic(v.Type().Name() + " has a field of type " + f.Type().String() + ": teach this test about it")
+			}
+			t := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC).Add(time.Duration(seed*i) * 7919 * time.Second)
+			f.Set(reflect.ValueOf(t))
+		}
+	}
+	return r
+}
+
+func TestRecordsRenderAsTheirResources(t *testing.T) {
+	t.Run("Participant", func(t *testing.T) {
+		testRecord(t, fillRecord[ParticipantRecord], ParticipantRecord.Resource)
+		// The usual case: SIDs with nothing to escape.
+		p := ParticipantRecord{AccountSid: "AC1", CallSid: "CA1", ConferenceSid: "CF1", Status: "connected"}
+		testRecord(t, func(int) ParticipantRecord { return p }, ParticipantRecord.Resource)
+	})
+}
+
+func testRecord[R interface {
+	jsonAppender
+	json.Marshaler
+}, T any](t *testing.T, fill func(seed int) R, resource func(R) T) {
+	t.Helper()
+	for seed := range 40 {
+		r := fill(seed)
+		want := must(json.Marshal(resource(r)))
+		if got := must(r.appendJSON([]byte("x"))); string(got) != "x"+string(want) {
+			t.Fatalf("seed %d: appendJSON\n got %s\nwant %s", seed, got[1:], want)
+		}
+		if got := must(json.Marshal(r)); string(got) != string(want) {
+			t.Fatalf("seed %d: json.Marshal\n got %s\nwant %s", seed, got, want)
+		}
+		if got := must(json.Marshal([]R{r, r})); string(got) != "["+string(want)+","+string(want)+"]" {
+			t.Fatalf("seed %d: in a list\n got %s\nwant %s", seed, got, want)
+		}
+	}
+}
