@@ -26,7 +26,7 @@ const FormContentType = "application/x-www-form-urlencoded"
 func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
-		v, err := url.ParseQuery(r.URL.RawQuery)
+		v, err := parseQuery(r.URL.RawQuery)
 		if err != nil {
 			return nil, BadRequest("Malformed query string: " + err.Error())
 		}
@@ -38,13 +38,9 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	if maxBytes > 0 && r.ContentLength > maxBytes {
 		return nil, RequestTooLarge(maxBytes)
 	}
-	var rd io.Reader = r.Body
-	if maxBytes > 0 {
-		rd = io.LimitReader(r.Body, maxBytes+1)
-	}
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf)
-	body, err := readAll((*buf)[:0], rd)
+	body, err := readAll((*buf)[:0], r.Body, maxBytes)
 	if cap(body) <= maxPooledBuffer {
 		*buf = body[:0]
 	}
@@ -67,22 +63,31 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 			return nil, BadRequest("Content-Type must be " + FormContentType)
 		}
 	}
-	v, err := url.ParseQuery(string(body))
+	v, err := parseQuery(string(body))
 	if err != nil {
 		return nil, BadRequest("Malformed request body: " + err.Error())
 	}
 	return v, nil
 }
 
-// readAll appends what rd holds to dst, as io.ReadAll does: the form's
-// body is read into a recycled buffer, and only the string the parameters
-// are parsed from is allocated.
-func readAll(dst []byte, rd io.Reader) ([]byte, error) {
+// readAll appends what rd holds to dst, as io.ReadAll does, but stops one
+// byte past max when max > 0 (as io.LimitReader(rd, max+1) would): the
+// form's body is read into a recycled buffer, and only the string the
+// parameters are parsed from is allocated.
+func readAll(dst []byte, rd io.Reader, max int64) ([]byte, error) {
+	start := len(dst)
 	for {
 		if len(dst) == cap(dst) {
 			dst = append(dst, 0)[:len(dst)]
 		}
-		n, err := rd.Read(dst[len(dst):cap(dst)])
+		room := dst[len(dst):cap(dst)]
+		if left := max + 1 - int64(len(dst)-start); max > 0 && int64(len(room)) > left {
+			if left <= 0 {
+				return dst, nil
+			}
+			room = room[:left]
+		}
+		n, err := rd.Read(room)
 		dst = dst[:len(dst)+n]
 		if err != nil {
 			if err == io.EOF {
@@ -92,6 +97,47 @@ func readAll(dst []byte, rd io.Reader) ([]byte, error) {
 		}
 	}
 }
+
+// parseQuery is url.ParseQuery, allocating less for the usual form: one
+// array holds every parameter's first value. Anything url.ParseQuery
+// would refuse (a ';', a bad escape, too many parameters) is left to it,
+// so that the values and the error are its own.
+func parseQuery(query string) (url.Values, error) {
+	n := strings.Count(query, "&") + 1
+	if n > maxFastParams || strings.IndexByte(query, ';') >= 0 {
+		return url.ParseQuery(query)
+	}
+	m := make(url.Values, n)
+	first := make([]string, n) // each key's first value, m[key] a slice of one
+	i := 0
+	for q := query; q != ""; {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			return url.ParseQuery(query)
+		}
+		if v, err = url.QueryUnescape(v); err != nil {
+			return url.ParseQuery(query)
+		}
+		if vs, ok := m[k]; ok {
+			m[k] = append(vs, v) // a repeated key: vs has no room, append copies
+			continue
+		}
+		first[i] = v
+		m[k] = first[i : i+1 : i+1]
+		i++
+	}
+	return m, nil
+}
+
+// maxFastParams bounds the parameters parseQuery parses itself; a REST
+// request has a few dozen at most.
+const maxFastParams = 256
 
 // Bool reads the boolean parameter name: nil when absent or empty,
 // true/false case-insensitively (as twilio-go sends fmt.Sprint(bool)),
