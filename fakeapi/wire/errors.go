@@ -92,6 +92,15 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf)
 	b, err := appendJSON((*buf)[:0], v)
+	writeJSON(w, status, b, err)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+	}
+}
+
+// writeJSON answers status with the JSON body b, or a 500 Twilio error if
+// rendering it failed (err).
+func writeJSON(w http.ResponseWriter, status int, b []byte, err error) {
 	if err != nil {
 		status = http.StatusInternalServerError
 		b, _ = json.Marshal(Internal())
@@ -99,9 +108,6 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // a ResponseWriter copies what it is given
-	if cap(b) <= maxPooledBuffer {
-		*buf = b
-	}
 }
 
 // Unauthorized is 401 / 20003 "Authenticate": missing or bad credentials.

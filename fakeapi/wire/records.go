@@ -1,6 +1,9 @@
 package wire
 
-import "time"
+import (
+	"net/http"
+	"time"
+)
 
 // A record is a resource as plain values (strings, times, booleans): what
 // the fake copies out of its engine while it holds the engine's lock,
@@ -86,6 +89,18 @@ func (p ParticipantRecord) appendJSON(dst []byte) ([]byte, error) {
 		dst = append(dst, `.json"`...)
 	}
 	return append(dst, '}'), nil
+}
+
+// JSONParticipant is JSON(w, status, *p), without the copy of p that
+// passing it as an interface makes.
+func JSONParticipant(w http.ResponseWriter, status int, p *ParticipantRecord) {
+	buf := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(buf)
+	b, err := p.appendJSON((*buf)[:0])
+	writeJSON(w, status, b, err)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+	}
 }
 
 // appendStringField appends prefix (`,"name":`) and s.
