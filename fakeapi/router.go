@@ -108,6 +108,13 @@ func (f *Fake) routes() http.Handler {
 			wire.WriteError(w, wire.NotFound(r.URL.Path))
 			return
 		}
+		if m, ok := w.(*memResponse); ok {
+			// In memory, the wrapper is allocated with the writer.
+			m.fw = fakeWriter{m, f}
+			sharedMux().ServeHTTP(&m.fw, r)
+			m.fw = fakeWriter{}
+			return
+		}
 		sharedMux().ServeHTTP(&fakeWriter{w, f}, r)
 	})
 	// Every request needs the account's credentials, whatever its path or
