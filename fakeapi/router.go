@@ -102,7 +102,7 @@ func (f *Fake) Routes() []string {
 // strip ".json" (see resourceSid).
 func (f *Fake) routes() http.Handler {
 	dispatch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != cleanPath(r.URL.Path) {
+		if !isClean(r.URL.Path) && r.URL.Path != cleanPath(r.URL.Path) {
 			// ServeMux would redirect to the clean path with an HTML
 			// body; Twilio knows no such resource.
 			wire.WriteError(w, wire.NotFound(r.URL.Path))
@@ -206,6 +206,31 @@ func unrouted(_ *Fake, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wire.WriteError(w, wire.NotFound(r.URL.Path))
+}
+
+// isClean reports, faster than cleanPath, that p is clean (p ==
+// cleanPath(p)) for the paths clients send: rooted, with no empty, "." or
+// ".." segment. false means "maybe not": ask cleanPath.
+func isClean(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	start := 1 // of the segment ending at i
+	for i := 1; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
+		}
+		switch p[start:i] {
+		case ".", "..":
+			return false
+		case "":
+			if i < len(p) { // "//"; a final "/" is kept
+				return false
+			}
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // cleanPath is the path ServeMux would redirect p to: rooted, without "."
