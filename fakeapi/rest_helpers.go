@@ -44,11 +44,14 @@ func doJSON[T, J any](f *Fake, w http.ResponseWriter, status int, op func(e *sim
 // is written without being copied to the heap, as passing it to wire.JSON
 // (an interface) would.
 func writeJSON[J any](w http.ResponseWriter, status int, body *J) {
-	if p, ok := any(body).(*wire.ParticipantRecord); ok {
-		wire.JSONParticipant(w, status, p)
-		return
+	switch b := any(body).(type) {
+	case *wire.ParticipantRecord:
+		wire.JSONParticipant(w, status, b)
+	case *wire.CallRecord:
+		wire.JSONCall(w, status, b)
+	default:
+		wire.JSON(w, status, *body)
 	}
-	wire.JSON(w, status, *body)
 }
 
 // doNoContent runs op with the engine (Do) and answers 204.

@@ -23,11 +23,16 @@ func fillRecord[T any](seed int) T {
 			}
 		case reflect.Bool:
 			f.SetBool((seed+i)%2 == 0)
+		case reflect.Int:
+			f.SetInt(int64(seed*i*37 - 50))
 		default:
 			if f.Type() != reflect.TypeFor[time.Time]() {
 				panic(v.Type().Name() + " has a field of type " + f.Type().String() + ": teach this test about it")
 			}
-			t := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC).Add(time.Duration(seed*i) * 7919 * time.Second)
+			var t time.Time // zero, some of the time
+			if (seed+i)%3 != 0 {
+				t = time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC).Add(time.Duration(seed*i) * 7919 * time.Second)
+			}
 			f.Set(reflect.ValueOf(t))
 		}
 	}
@@ -40,6 +45,13 @@ func TestRecordsRenderAsTheirResources(t *testing.T) {
 		// The usual case: SIDs with nothing to escape.
 		p := ParticipantRecord{AccountSid: "AC1", CallSid: "CA1", ConferenceSid: "CF1", Status: "connected"}
 		testRecord(t, func(int) ParticipantRecord { return p }, ParticipantRecord.Resource)
+	})
+	t.Run("Call", func(t *testing.T) {
+		testRecord(t, fillRecord[CallRecord], CallRecord.Resource)
+		c := CallRecord{Sid: "CA1", AccountSid: "AC1", To: "+15550001000", Status: "queued", DateCreated: time.Unix(0, 0), DateUpdated: time.Unix(1, 0)}
+		testRecord(t, func(int) CallRecord { return c }, CallRecord.Resource)
+		c.StartTime, c.EndTime, c.HasDuration, c.DurationSeconds = time.Unix(2, 0), time.Unix(65, 0), true, 63
+		testRecord(t, func(int) CallRecord { return c }, CallRecord.Resource)
 	})
 }
 
