@@ -49,6 +49,8 @@ func writeJSON[J any](w http.ResponseWriter, status int, body *J) {
 		wire.JSONParticipant(w, status, b)
 	case *wire.CallRecord:
 		wire.JSONCall(w, status, b)
+	case *wire.NumberRecord:
+		wire.JSONNumber(w, status, b)
 	default:
 		wire.JSON(w, status, *body)
 	}

@@ -250,6 +250,95 @@ func JSONCall(w http.ResponseWriter, status int, c *CallRecord) {
 	}
 }
 
+// NumberRecord is an IncomingPhoneNumber resource as plain values; the
+// fields the fake always answers the same are constants.
+type NumberRecord struct {
+	AccountSid, Sid, PhoneNumber, FriendlyName string
+	StatusCallback, StatusCallbackMethod       string
+	VoiceURL, VoiceMethod                      string
+	VoiceFallbackURL, VoiceFallbackMethod      string
+	DateCreated, DateUpdated                   time.Time
+}
+
+// Resource returns the IncomingPhoneNumber resource n renders as.
+func (n NumberRecord) Resource() IncomingPhoneNumber {
+	return IncomingPhoneNumber{
+		AccountSid:           Ptr(n.AccountSid),
+		AddressRequirements:  Ptr("none"),
+		APIVersion:           Ptr(APIVersion),
+		Beta:                 Ptr(false),
+		Capabilities:         &Capabilities{Voice: true, SMS: true, MMS: true},
+		DateCreated:          Ptr(FormatDate(n.DateCreated)),
+		DateUpdated:          Ptr(FormatDate(n.DateUpdated)),
+		FriendlyName:         Ptr(n.FriendlyName),
+		PhoneNumber:          Ptr(n.PhoneNumber),
+		Origin:               Ptr("twilio"),
+		Sid:                  Ptr(n.Sid),
+		SmsFallbackMethod:    Ptr("POST"),
+		SmsMethod:            Ptr("POST"),
+		StatusCallback:       Ptr(n.StatusCallback),
+		StatusCallbackMethod: Ptr(n.StatusCallbackMethod),
+		URI:                  Ptr("/2010-04-01/Accounts/" + n.AccountSid + "/IncomingPhoneNumbers/" + n.Sid + ".json"),
+		VoiceReceiveMode:     Ptr("voice"),
+		VoiceCallerIDLookup:  Ptr(false),
+		VoiceFallbackMethod:  Ptr(n.VoiceFallbackMethod),
+		VoiceFallbackURL:     Ptr(n.VoiceFallbackURL),
+		VoiceMethod:          Ptr(n.VoiceMethod),
+		VoiceURL:             Ptr(n.VoiceURL),
+		EmergencyStatus:      Ptr("Inactive"),
+		Status:               Ptr("in-use"),
+		Type:                 Ptr("local"),
+	}
+}
+
+// MarshalJSON renders n as its IncomingPhoneNumber resource.
+func (n NumberRecord) MarshalJSON() ([]byte, error) { return n.appendJSON(nil) }
+
+func (n NumberRecord) appendJSON(dst []byte) ([]byte, error) {
+	dst = appendStringField(dst, `{"account_sid":`, n.AccountSid)
+	dst = append(dst, `,"address_sid":null,"address_requirements":"none","api_version":"`+APIVersion+
+		`","beta":false,"capabilities":{"mms":true,"sms":true,"voice":true,"fax":false}`...)
+	dst = appendDateField(dst, `,"date_created":`, n.DateCreated)
+	dst = appendDateField(dst, `,"date_updated":`, n.DateUpdated)
+	dst = appendStringField(dst, `,"friendly_name":`, n.FriendlyName)
+	dst = append(dst, `,"identity_sid":null`...)
+	dst = appendStringField(dst, `,"phone_number":`, n.PhoneNumber)
+	dst = append(dst, `,"origin":"twilio"`...)
+	dst = appendStringField(dst, `,"sid":`, n.Sid)
+	dst = append(dst, `,"sms_application_sid":null,"sms_fallback_method":"POST","sms_fallback_url":null,"sms_method":"POST","sms_url":null`...)
+	dst = appendStringField(dst, `,"status_callback":`, n.StatusCallback)
+	dst = appendStringField(dst, `,"status_callback_method":`, n.StatusCallbackMethod)
+	dst = append(dst, `,"trunk_sid":null`...)
+	if plainString(n.AccountSid) && plainString(n.Sid) {
+		dst = append(dst, `,"uri":"/2010-04-01/Accounts/`...)
+		dst = append(dst, n.AccountSid...)
+		dst = append(dst, "/IncomingPhoneNumbers/"...)
+		dst = append(dst, n.Sid...)
+		dst = append(dst, `.json"`...)
+	} else {
+		dst = appendStringField(dst, `,"uri":`, *n.Resource().URI)
+	}
+	dst = append(dst, `,"voice_receive_mode":"voice","voice_application_sid":null,"voice_caller_id_lookup":false`...)
+	dst = appendStringField(dst, `,"voice_fallback_method":`, n.VoiceFallbackMethod)
+	dst = appendStringField(dst, `,"voice_fallback_url":`, n.VoiceFallbackURL)
+	dst = appendStringField(dst, `,"voice_method":`, n.VoiceMethod)
+	dst = appendStringField(dst, `,"voice_url":`, n.VoiceURL)
+	dst = append(dst, `,"emergency_status":"Inactive","emergency_address_sid":null,"emergency_address_status":null,"bundle_sid":null,"status":"in-use","type":"local"}`...)
+	return dst, nil
+}
+
+// JSONNumber is JSON(w, status, *n), without the copy of n that passing
+// it as an interface makes.
+func JSONNumber(w http.ResponseWriter, status int, n *NumberRecord) {
+	buf := bodyBuffers.Get().(*[]byte)
+	defer bodyBuffers.Put(buf)
+	b, err := n.appendJSON((*buf)[:0])
+	writeJSON(w, status, b, err)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+	}
+}
+
 // appendStringField appends prefix (`,"name":`) and s.
 func appendStringField(dst []byte, prefix, s string) []byte {
 	return appendJSONString(append(dst, prefix...), s)

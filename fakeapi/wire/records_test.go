@@ -46,6 +46,11 @@ func TestRecordsRenderAsTheirResources(t *testing.T) {
 		p := ParticipantRecord{AccountSid: "AC1", CallSid: "CA1", ConferenceSid: "CF1", Status: "connected"}
 		testRecord(t, func(int) ParticipantRecord { return p }, ParticipantRecord.Resource)
 	})
+	t.Run("IncomingPhoneNumber", func(t *testing.T) {
+		testRecord(t, fillRecord[NumberRecord], NumberRecord.Resource)
+		n := NumberRecord{AccountSid: "AC1", Sid: "PN1", PhoneNumber: "+15550001000", VoiceURL: "https://a.test/v?x=1&y=2", VoiceMethod: "POST"}
+		testRecord(t, func(int) NumberRecord { return n }, NumberRecord.Resource)
+	})
 	t.Run("Call", func(t *testing.T) {
 		testRecord(t, fillRecord[CallRecord], CallRecord.Resource)
 		c := CallRecord{Sid: "CA1", AccountSid: "AC1", To: "+15550001000", Status: "queued", DateCreated: time.Unix(0, 0), DateUpdated: time.Unix(1, 0)}
