@@ -63,7 +63,7 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 			return nil, BadRequest("Content-Type must be " + FormContentType)
 		}
 	}
-	v, err := parseQuery(string(body))
+	v, err := parseQuery(body)
 	if err != nil {
 		return nil, BadRequest("Malformed request body: " + err.Error())
 	}
@@ -98,46 +98,104 @@ func readAll(dst []byte, rd io.Reader, max int64) ([]byte, error) {
 	}
 }
 
-// parseQuery is url.ParseQuery, allocating less for the usual form: one
-// array holds every parameter's first value. Anything url.ParseQuery
-// would refuse (a ';', a bad escape, too many parameters) is left to it,
-// so that the values and the error are its own.
-func parseQuery(query string) (url.Values, error) {
-	n := strings.Count(query, "&") + 1
-	if n > maxFastParams || strings.IndexByte(query, ';') >= 0 {
-		return url.ParseQuery(query)
+// parseQuery is url.ParseQuery, allocating less for the usual form: the
+// keys and values are unescaped into one string, and one array holds every
+// key's first value. Anything url.ParseQuery would refuse (a ';', a bad
+// escape, too many parameters) is left to it, so that the values and the
+// error are its own. query is a string or, to spare a copy, a body's bytes.
+func parseQuery[S string | []byte](query S) (url.Values, error) {
+	// Where each key and value is in the unescaped text: key [0]:[1],
+	// value [1]:[2].
+	var at [maxFastParams][3]int32
+	var stack [1024]byte
+	text := stack[:0]
+	n := 0
+	for i := 0; i < len(query); {
+		j := i
+		for j < len(query) && query[j] != '&' {
+			j++
+		}
+		if j > i { // an empty pair is skipped
+			if n == len(at) {
+				return url.ParseQuery(string(query))
+			}
+			at[n][0] = int32(len(text))
+			var ok bool
+			eq := i
+			for eq < j && query[eq] != '=' {
+				eq++
+			}
+			if text, ok = appendUnescaped(text, query[i:eq]); !ok {
+				return url.ParseQuery(string(query))
+			}
+			at[n][1] = int32(len(text))
+			if eq < j {
+				if text, ok = appendUnescaped(text, query[eq+1:j]); !ok {
+					return url.ParseQuery(string(query))
+				}
+			}
+			at[n][2] = int32(len(text))
+			n++
+		}
+		i = j + 1
 	}
+	all := string(text)
 	m := make(url.Values, n)
 	first := make([]string, n) // each key's first value, m[key] a slice of one
-	i := 0
-	for q := query; q != ""; {
-		var kv string
-		kv, q, _ = strings.Cut(q, "&")
-		if kv == "" {
+	k := 0
+	for _, a := range at[:n] {
+		key, v := all[a[0]:a[1]], all[a[1]:a[2]]
+		if vs, ok := m[key]; ok {
+			m[key] = append(vs, v) // a repeated key: vs has no room, append copies
 			continue
 		}
-		k, v, _ := strings.Cut(kv, "=")
-		k, err := url.QueryUnescape(k)
-		if err != nil {
-			return url.ParseQuery(query)
-		}
-		if v, err = url.QueryUnescape(v); err != nil {
-			return url.ParseQuery(query)
-		}
-		if vs, ok := m[k]; ok {
-			m[k] = append(vs, v) // a repeated key: vs has no room, append copies
-			continue
-		}
-		first[i] = v
-		m[k] = first[i : i+1 : i+1]
-		i++
+		first[k] = v
+		m[key] = first[k : k+1 : k+1]
+		k++
 	}
 	return m, nil
 }
 
+// appendUnescaped appends s unescaped as url.QueryUnescape does ('+' is a
+// space, %XX a byte); ok is false where url.QueryUnescape fails (a '%'
+// without two hex digits), or for a ';', which url.ParseQuery refuses.
+func appendUnescaped[S string | []byte](dst []byte, s S) (_ []byte, ok bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			dst = append(dst, ' ')
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return dst, false
+			}
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		case ';':
+			return dst, false
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst, true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
 // maxFastParams bounds the parameters parseQuery parses itself; a REST
 // request has a few dozen at most.
-const maxFastParams = 256
+const maxFastParams = 64
 
 // Bool reads the boolean parameter name: nil when absent or empty,
 // true/false case-insensitively (as twilio-go sends fmt.Sprint(bool)),
