@@ -17,7 +17,7 @@ const maxInlineTwiML = 4000
 // callEvents are the StatusCallbackEvent values of a call.
 var callEvents = map[string]bool{"initiated": true, "ringing": true, "answered": true, "completed": true}
 
-func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createCall(w http.ResponseWriter, r restRequest, form url.Values) error {
 	p := sim.CallParams{
 		To:    strings.TrimSpace(form.Get("To")),
 		From:  strings.TrimSpace(form.Get("From")),
@@ -84,7 +84,7 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 	}, f.callJSON)
 }
 
-func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listCalls(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	}, f.callJSON)
 }
 
-func (f *Fake) fetchCall(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchCall(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return viewJSON(f, w, func(e *sim.Engine) (*sim.Call, error) {
 		if c, ok := e.Call(sid); ok {
@@ -120,7 +120,7 @@ func (f *Fake) fetchCall(w http.ResponseWriter, r *http.Request, _ url.Values) e
 	}, f.callJSON)
 }
 
-func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateCall(w http.ResponseWriter, r restRequest, form url.Values) error {
 	sid := resourceSid(r)
 	p := sim.UpdateParams{
 		URL:    form.Get("Url"),
@@ -166,7 +166,7 @@ func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Value
 	}, f.callJSON)
 }
 
-func (f *Fake) deleteCall(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteCall(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteCall(sid) })
 }

@@ -16,7 +16,7 @@ import (
 // resourceSid returns the last path segment without ".json": a resource's
 // SID, "CA….json" -> "CA…" (for a participant, a call SID or a label; for a
 // queue member, a call SID or "Front").
-func resourceSid(r *http.Request) string {
+func resourceSid(r restRequest) string {
 	return strings.TrimSuffix(r.PathValue("file"), ".json")
 }
 
@@ -86,7 +86,7 @@ func viewJSON[T, J any](f *Fake, w http.ResponseWriter, get func(e *sim.Engine) 
 // listJSON answers 200 with the page req asks for of what list returns
 // (read without running the engine), in Twilio's list envelope under key;
 // only the page's items are rendered.
-func listJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, req wire.PageRequest,
+func listJSON[T, J any](f *Fake, w http.ResponseWriter, r restRequest, form url.Values, req wire.PageRequest,
 	key string, list func(e *sim.Engine) ([]T, error), render func(T) J) error {
 	var page wire.Page[J]
 	var err error
@@ -106,7 +106,7 @@ func listJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form ur
 // pageJSON is listJSON for a list the engine pages itself: page returns
 // the items of the window (offset, most items) and whether more follow, so
 // that a page costs what it holds, not what the whole list does.
-func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, req wire.PageRequest,
+func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r restRequest, form url.Values, req wire.PageRequest,
 	key string, page func(e *sim.Engine, off, size int) ([]T, bool, error), render func(T) J) error {
 	var out wire.Page[J]
 	var err error

@@ -33,7 +33,7 @@ func numberParams(form url.Values) (sim.NumberParams, error) {
 	return p, nil
 }
 
-func (f *Fake) createNumber(w http.ResponseWriter, _ *http.Request, form url.Values) error {
+func (f *Fake) createNumber(w http.ResponseWriter, _ restRequest, form url.Values) error {
 	p, err := numberParams(form)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (f *Fake) createNumber(w http.ResponseWriter, _ *http.Request, form url.Val
 	}, f.numberJSON)
 }
 
-func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listNumbers(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -56,14 +56,14 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, form url.Valu
 	}, f.numberJSON)
 }
 
-func (f *Fake) fetchNumber(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchNumber(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.PhoneNumber, error) {
 		return e.Number(sid)
 	}, f.numberJSON)
 }
 
-func (f *Fake) updateNumber(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateNumber(w http.ResponseWriter, r restRequest, form url.Values) error {
 	p, err := numberParams(form)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (f *Fake) updateNumber(w http.ResponseWriter, r *http.Request, form url.Val
 	}, f.numberJSON)
 }
 
-func (f *Fake) deleteNumber(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteNumber(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteNumber(sid) })
 }

@@ -26,12 +26,15 @@ const maxRequestBody = 64 << 10
 type route struct {
 	pattern string
 	serve   func(f *Fake, w http.ResponseWriter, r *http.Request)
+	// A REST route's method, path and handler, for matchREST.
+	method, path string
+	rest         restHandler
 }
 
 // restHandler is a REST resource's handler (rest_*.go): form is the
 // request's parsed query and body; a returned error is answered as
 // Twilio's error body.
-type restHandler func(f *Fake, w http.ResponseWriter, r *http.Request, form url.Values) error
+type restHandler func(f *Fake, w http.ResponseWriter, r restRequest, form url.Values) error
 
 // controlHandler is a control API handler (control.go): it reads its JSON
 // body itself; a returned error is answered as Twilio's error body.
@@ -39,12 +42,13 @@ type controlHandler func(f *Fake, w http.ResponseWriter, r *http.Request) error
 
 // rest is a route of Twilio's REST API.
 func rest(method, path string, h restHandler) route {
-	return route{method + " " + path, func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveREST(w, r, h) }}
+	return route{pattern: method + " " + path, method: method, path: path, rest: h,
+		serve: func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveREST(w, restRequest{Request: r}, h) }}
 }
 
 // control is a route of holdlab's control API.
 func control(method, path string, h controlHandler) route {
-	return route{method + " " + path, func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveControl(w, r, h) }}
+	return route{pattern: method + " " + path, serve: func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveControl(w, r, h) }}
 }
 
 // router matches requests against the route table with one http.ServeMux
@@ -75,6 +79,9 @@ func sharedMux() *http.ServeMux {
 		router.routes = routeTable()
 		router.mux = http.NewServeMux()
 		for i := range router.routes {
+			if rt := router.routes[i]; rt.rest != nil {
+				addRESTRoute(rt.method, rt.path, rt.rest)
+			}
 			router.mux.Handle(router.routes[i].pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				fw := w.(*fakeWriter)
 				router.routes[i].serve(fw.f, fw.ResponseWriter, r)
@@ -108,14 +115,12 @@ func (f *Fake) routes() http.Handler {
 			wire.WriteError(w, wire.NotFound(r.URL.Path))
 			return
 		}
-		if m, ok := w.(*memResponse); ok {
-			// In memory, the wrapper is allocated with the writer.
-			m.fw = fakeWriter{m, f}
-			sharedMux().ServeHTTP(&m.fw, r)
-			m.fw = fakeWriter{}
+		mux := sharedMux()
+		if h, rr, ok := matchREST(r); ok {
+			f.serveREST(w, rr, h)
 			return
 		}
-		sharedMux().ServeHTTP(&fakeWriter{w, f}, r)
+		mux.ServeHTTP(&fakeWriter{w, f}, r)
 	})
 	// Every request needs the account's credentials, whatever its path or
 	// method, checked here once for every route; then injected faults
@@ -125,14 +130,14 @@ func (f *Fake) routes() http.Handler {
 
 // serveREST serves a REST route: the account in the path, the form, and
 // rendering of errors. (Authentication wraps every route, in routes.)
-func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request, h restHandler) {
+func (f *Fake) serveREST(w http.ResponseWriter, r restRequest, h restHandler) {
 	if r.PathValue("AccountSid") != f.opts.AccountSid {
 		// UNCONFIRMED: Twilio's answer for another account's SID in the
 		// path; holdlab answers as for any unknown resource.
 		wire.WriteError(w, wire.NotFound(r.URL.Path))
 		return
 	}
-	form, err := wire.ParseForm(r, maxRequestBody)
+	form, err := wire.ParseForm(r.Request, maxRequestBody)
 	if err != nil {
 		wire.WriteError(w, err)
 		return

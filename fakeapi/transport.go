@@ -227,7 +227,6 @@ type memResponse struct {
 	status      int
 	wroteHeader bool
 	body        bytes.Buffer
-	fw          fakeWriter // what the fake's router wraps it in (routes), while it serves
 }
 
 func (w *memResponse) Header() http.Header { return w.header }
