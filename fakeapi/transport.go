@@ -227,9 +227,17 @@ type memResponse struct {
 	status      int
 	wroteHeader bool
 	body        bytes.Buffer
+	contentType [1]string // the Content-Type header's value (SetContentType)
 }
 
 func (w *memResponse) Header() http.Header { return w.header }
+
+// SetContentType sets the Content-Type header to v, its value kept in w
+// (wire.ContentTypeSetter).
+func (w *memResponse) SetContentType(v string) {
+	w.contentType[0] = v
+	w.header["Content-Type"] = w.contentType[:1:1]
+}
 
 func (w *memResponse) WriteHeader(status int) {
 	if w.wroteHeader {
