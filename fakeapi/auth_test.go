@@ -1,6 +1,7 @@
 package fakeapi_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -108,6 +109,57 @@ func TestEveryRouteRequiresCredentials(t *testing.T) {
 					t.Errorf("%s %s with the right credentials: HTTP %d", method, path, resp.StatusCode)
 				}
 			})
+		}
+	}
+}
+
+// HTTP Basic credentials are accepted in every spelling of the header
+// RFC 7617 allows, not only in the one twilio-go writes, and a deleted
+// key's are refused from then on, whatever the spelling.
+func TestAuthorizationHeaderSpellings(t *testing.T) {
+	f := newFake(t, fakeapi.Options{})
+	sid, secret, err := f.CreateAPIKey("spellings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := func(user, pass string) string { return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass)) }
+	account, key := b64(f.AccountSid(), f.AuthToken()), b64(sid, secret)
+	status := func(header string) int {
+		t.Helper()
+		req, err := http.NewRequest("GET", "https://api.twilio.com/2010-04-01/Accounts/"+f.AccountSid()+"/Calls.json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", header)
+		resp, err := f.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tt := range []struct {
+		name, header string
+		want         int
+	}{
+		{"account, as twilio-go writes it", "Basic " + account, http.StatusOK},
+		{"account, lower-case scheme", "basic " + account, http.StatusOK},
+		{"account, upper-case scheme", "BASIC " + account, http.StatusOK},
+		{"key, as twilio-go writes it", "Basic " + key, http.StatusOK},
+		{"key, lower-case scheme", "basic " + key, http.StatusOK},
+		{"account, a character short", "Basic " + account[:len(account)-1], http.StatusUnauthorized},
+		{"key, a character short", "Basic " + key[:len(key)-1], http.StatusUnauthorized},
+	} {
+		if got := status(tt.header); got != tt.want {
+			t.Errorf("%s: HTTP %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	if err := f.RestClient().DeleteKey(sid, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"Basic " + key, "basic " + key} {
+		if got := status(h); got != http.StatusUnauthorized {
+			t.Errorf("deleted key, %q: HTTP %d, want 401", h[:6], got)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
@@ -79,6 +80,9 @@ type faultSet struct {
 	mu     sync.Mutex
 	next   int
 	faults []*FaultState
+	// n is len(faults), which take reads without the lock: most
+	// requests meet no fault at all.
+	n atomic.Int32
 }
 
 // validate checks a fault and fills in its defaults.
@@ -120,6 +124,9 @@ func (ft *Fault) matches(r *http.Request) bool {
 // take returns the first fault matching r, counting the hit and removing
 // the fault once it has applied Times times.
 func (s *faultSet) take(r *http.Request) (FaultState, bool) {
+	if s.n.Load() == 0 {
+		return FaultState{}, false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, fs := range s.faults {
@@ -131,6 +138,7 @@ func (s *faultSet) take(r *http.Request) (FaultState, bool) {
 			fs.Left--
 			if fs.Left == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+				s.n.Store(int32(len(s.faults)))
 			}
 		}
 		return *fs, true
@@ -157,6 +165,7 @@ func (f *Fake) InjectFault(ft Fault) (string, error) {
 		fs.Left = -1
 	}
 	s.faults = append(s.faults, fs)
+	s.n.Store(int32(len(s.faults)))
 	return fs.ID, nil
 }
 
@@ -180,6 +189,7 @@ func (f *Fake) RemoveFault(id string) bool {
 	for i, fs := range s.faults {
 		if fs.ID == id {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			s.n.Store(int32(len(s.faults)))
 			return true
 		}
 	}
@@ -192,6 +202,7 @@ func (f *Fake) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.n.Store(0)
 }
 
 // ErrConnectionDropped is the error of an in-memory request whose

@@ -67,7 +67,7 @@ func applicationParams(form url.Values) (sim.ApplicationParams, error) {
 	return p, err
 }
 
-func (f *Fake) createApplication(w http.ResponseWriter, _ *http.Request, form url.Values) error {
+func (f *Fake) createApplication(w http.ResponseWriter, _ restRequest, form url.Values) error {
 	p, err := applicationParams(form)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func (f *Fake) createApplication(w http.ResponseWriter, _ *http.Request, form ur
 	}, f.applicationJSON)
 }
 
-func (f *Fake) listApplications(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listApplications(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -87,14 +87,14 @@ func (f *Fake) listApplications(w http.ResponseWriter, r *http.Request, form url
 	}, f.applicationJSON)
 }
 
-func (f *Fake) fetchApplication(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchApplication(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return viewJSON(f, w, func(e *sim.Engine) (*sim.Application, error) {
 		return e.Application(sid)
 	}, f.applicationJSON)
 }
 
-func (f *Fake) updateApplication(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateApplication(w http.ResponseWriter, r restRequest, form url.Values) error {
 	p, err := applicationParams(form)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func (f *Fake) updateApplication(w http.ResponseWriter, r *http.Request, form ur
 	}, f.applicationJSON)
 }
 
-func (f *Fake) deleteApplication(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteApplication(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteApplication(sid) })
 }

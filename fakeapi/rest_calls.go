@@ -3,7 +3,6 @@ package fakeapi
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -18,7 +17,7 @@ const maxInlineTwiML = 4000
 // callEvents are the StatusCallbackEvent values of a call.
 var callEvents = map[string]bool{"initiated": true, "ringing": true, "answered": true, "completed": true}
 
-func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createCall(w http.ResponseWriter, r restRequest, form url.Values) error {
 	p := sim.CallParams{
 		To:    strings.TrimSpace(form.Get("To")),
 		From:  strings.TrimSpace(form.Get("From")),
@@ -85,7 +84,7 @@ func (f *Fake) createCall(w http.ResponseWriter, r *http.Request, form url.Value
 	}, f.callJSON)
 }
 
-func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listCalls(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -111,7 +110,7 @@ func (f *Fake) listCalls(w http.ResponseWriter, r *http.Request, form url.Values
 	}, f.callJSON)
 }
 
-func (f *Fake) fetchCall(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchCall(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return viewJSON(f, w, func(e *sim.Engine) (*sim.Call, error) {
 		if c, ok := e.Call(sid); ok {
@@ -121,7 +120,7 @@ func (f *Fake) fetchCall(w http.ResponseWriter, r *http.Request, _ url.Values) e
 	}, f.callJSON)
 }
 
-func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateCall(w http.ResponseWriter, r restRequest, form url.Values) error {
 	sid := resourceSid(r)
 	p := sim.UpdateParams{
 		URL:    form.Get("Url"),
@@ -167,70 +166,34 @@ func (f *Fake) updateCall(w http.ResponseWriter, r *http.Request, form url.Value
 	}, f.callJSON)
 }
 
-func (f *Fake) deleteCall(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteCall(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteCall(sid) })
 }
 
-// callJSON renders a call as Twilio's Call resource.
-func (f *Fake) callJSON(c *sim.Call) wire.Call {
-	base := "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Calls/" + c.Sid
-	sub := make(map[string]string, len(callSubresources)+2)
-	for _, s := range callSubresources {
-		sub[s.key] = base + s.file
-	}
-	sub["feedback"] = base + "/Feedback.json"
-	sub["feedback_summaries"] = "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Calls/FeedbackSummary.json"
-	out := wire.Call{
-		Sid:             wire.Ptr(c.Sid),
-		DateCreated:     wire.Ptr(wire.FormatDate(c.DateCreated)),
-		DateUpdated:     wire.Ptr(wire.FormatDate(c.DateUpdated)),
-		ParentCallSid:   wire.NullString(c.ParentCallSid),
-		AccountSid:      wire.Ptr(f.opts.AccountSid),
-		To:              wire.Ptr(c.To),
-		ToFormatted:     wire.Ptr(sim.FormatNumber(c.To)),
-		From:            wire.Ptr(c.From),
-		FromFormatted:   wire.Ptr(sim.FormatNumber(c.From)),
-		PhoneNumberSid:  wire.NullString(c.PhoneNumberSid),
-		Status:          wire.Ptr(string(c.Status)),
-		StartTime:       wire.NullDate(c.StartTime),
-		EndTime:         wire.NullDate(c.EndTime),
-		PriceUnit:       wire.Ptr("USD"),
-		Direction:       wire.Ptr(string(c.Direction)),
-		APIVersion:      wire.Ptr(wire.APIVersion),
-		QueueTime:       wire.Ptr("0"),
-		URI:             wire.Ptr(base + ".json"),
-		SubresourceURIs: sub,
+// callJSON renders a call as Twilio's Call resource: a record of plain
+// values, copied while the engine is locked and rendered as JSON after.
+func (f *Fake) callJSON(c *sim.Call) wire.CallRecord {
+	out := wire.CallRecord{
+		Sid:            c.Sid,
+		AccountSid:     f.opts.AccountSid,
+		To:             c.To,
+		ToFormatted:    sim.FormatNumber(c.To),
+		From:           c.From,
+		FromFormatted:  sim.FormatNumber(c.From),
+		Status:         string(c.Status),
+		Direction:      string(c.Direction),
+		ParentCallSid:  c.ParentCallSid,
+		PhoneNumberSid: c.PhoneNumberSid,
+		DateCreated:    c.DateCreated,
+		DateUpdated:    c.DateUpdated,
+		StartTime:      c.StartTime,
+		EndTime:        c.EndTime,
 	}
 	if d, ok := c.Duration(); ok {
-		out.Duration = wire.Ptr(strconv.Itoa(int(d / time.Second)))
+		out.DurationSeconds, out.HasDuration = int(d/time.Second), true
 	}
 	return out
-}
-
-// callSubresources are a call's subresource_uris keys and the file names
-// their URIs end with: "user_defined_messages", "/UserDefinedMessages.json".
-var callSubresources = func() []struct{ key, file string } {
-	var out []struct{ key, file string }
-	for _, name := range []string{"Notifications", "Recordings", "Payments", "Events", "Siprec", "Streams", "UserDefinedMessageSubscriptions", "UserDefinedMessages"} {
-		out = append(out, struct{ key, file string }{snake(name), "/" + name + ".json"})
-	}
-	return out
-}()
-
-// snake turns "UserDefinedMessages" into "user_defined_messages".
-func snake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func validStatus(s sim.Status) bool {

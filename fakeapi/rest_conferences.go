@@ -17,7 +17,7 @@ var conferenceEvents = map[string]bool{
 	"hold": true, "modify": true, "speaker": true, "announcement": true,
 }
 
-func (f *Fake) listConferences(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listConferences(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -40,14 +40,14 @@ func (f *Fake) listConferences(w http.ResponseWriter, r *http.Request, form url.
 	}, f.conferenceJSON)
 }
 
-func (f *Fake) fetchConference(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchConference(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return viewJSON(f, w, func(e *sim.Engine) (*sim.Conference, error) {
 		return e.Conference(sid)
 	}, f.conferenceJSON)
 }
 
-func (f *Fake) updateConference(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateConference(w http.ResponseWriter, r restRequest, form url.Values) error {
 	sid := resourceSid(r)
 	p := sim.ConferenceUpdate{Status: sim.ConferenceStatus(form.Get("Status"))}
 	if p.Status != "" && p.Status != sim.ConferenceCompleted {
@@ -91,7 +91,7 @@ func (f *Fake) conferenceJSON(cf *sim.Conference) wire.Conference {
 
 // conferencePath is the {ConferenceSid} segment. Every participant
 // operation but create needs a CF SID there (https://www.twilio.com/docs/voice/api/conference-participant-resource).
-func conferencePath(r *http.Request) (string, error) {
+func conferencePath(r restRequest) (string, error) {
 	sid := r.PathValue("ConferenceSid")
 	if !wire.ValidSID("CF", sid) {
 		return "", wire.NotFound(r.URL.Path)
@@ -99,7 +99,7 @@ func conferencePath(r *http.Request) (string, error) {
 	return sid, nil
 }
 
-func (f *Fake) listParticipants(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listParticipants(w http.ResponseWriter, r restRequest, form url.Values) error {
 	confSid, err := conferencePath(r)
 	if err != nil {
 		return err
@@ -117,7 +117,7 @@ func (f *Fake) listParticipants(w http.ResponseWriter, r *http.Request, form url
 	}, f.participantJSON)
 }
 
-func (f *Fake) fetchParticipant(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchParticipant(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	confSid, err := conferencePath(r)
 	if err != nil {
 		return err
@@ -144,7 +144,7 @@ func beepValue(form url.Values) (string, error) {
 	return "", wire.InvalidParameter(wire.CodeInvalidParameter, "Beep", v)
 }
 
-func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createParticipant(w http.ResponseWriter, r restRequest, form url.Values) error {
 	conference := r.PathValue("ConferenceSid")
 	p := sim.ParticipantParams{
 		From:           strings.TrimSpace(form.Get("From")),
@@ -224,7 +224,7 @@ func (f *Fake) createParticipant(w http.ResponseWriter, r *http.Request, form ur
 	}, f.createdParticipantJSON)
 }
 
-func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateParticipant(w http.ResponseWriter, r restRequest, form url.Values) error {
 	confSid, err := conferencePath(r)
 	if err != nil {
 		return err
@@ -265,7 +265,7 @@ func (f *Fake) updateParticipant(w http.ResponseWriter, r *http.Request, form ur
 	}, f.participantJSON)
 }
 
-func (f *Fake) deleteParticipant(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteParticipant(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	confSid, err := conferencePath(r)
 	if err != nil {
 		return err
@@ -275,49 +275,31 @@ func (f *Fake) deleteParticipant(w http.ResponseWriter, r *http.Request, _ url.V
 }
 
 // participantJSON renders a Participant resource as fetched, listed or
-// updated.
-func (f *Fake) participantJSON(p *sim.Participant) wire.Participant {
-	// The values the resource's pointers point to, in one allocation.
-	v := &struct {
-		accountSid, callSid, conferenceSid, dateCreated, dateUpdated, status, uri string
-		coaching, endOnExit, muted, hold, startOnEnter                            bool
-	}{
-		accountSid:    f.opts.AccountSid,
-		callSid:       p.CallSid,
-		conferenceSid: p.ConferenceSid,
-		dateCreated:   wire.FormatDate(p.DateCreated),
-		dateUpdated:   wire.FormatDate(p.DateUpdated),
-		status:        string(p.Status()),
-		uri:           "/2010-04-01/Accounts/" + f.opts.AccountSid + "/Conferences/" + p.ConferenceSid + "/Participants/" + p.CallSid + ".json",
-		coaching:      p.Coaching,
-		endOnExit:     p.EndConferenceOnExit,
-		muted:         p.Muted,
-		hold:          p.Hold,
-		startOnEnter:  p.StartConferenceOnEnter,
-	}
-	return wire.Participant{
-		AccountSid:             &v.accountSid,
-		CallSid:                &v.callSid,
-		Label:                  wire.NullString(p.Label),
-		CallSidToCoach:         wire.NullString(p.CallSidToCoach),
-		Coaching:               &v.coaching,
-		ConferenceSid:          &v.conferenceSid,
-		DateCreated:            &v.dateCreated,
-		DateUpdated:            &v.dateUpdated,
-		EndConferenceOnExit:    &v.endOnExit,
-		Muted:                  &v.muted,
-		Hold:                   &v.hold,
-		StartConferenceOnEnter: &v.startOnEnter,
-		Status:                 &v.status,
-		URI:                    &v.uri,
+// updated: a record of plain values, copied while the engine is locked
+// and rendered as JSON after.
+func (f *Fake) participantJSON(p *sim.Participant) wire.ParticipantRecord {
+	return wire.ParticipantRecord{
+		AccountSid:             f.opts.AccountSid,
+		CallSid:                p.CallSid,
+		ConferenceSid:          p.ConferenceSid,
+		Label:                  p.Label,
+		CallSidToCoach:         p.CallSidToCoach,
+		Status:                 string(p.Status()),
+		DateCreated:            p.DateCreated,
+		DateUpdated:            p.DateUpdated,
+		Coaching:               p.Coaching,
+		EndConferenceOnExit:    p.EndConferenceOnExit,
+		Muted:                  p.Muted,
+		Hold:                   p.Hold,
+		StartConferenceOnEnter: p.StartConferenceOnEnter,
 	}
 }
 
 // createdParticipantJSON renders a Participant resource as created: with
 // queue_time, only in the create response (https://www.twilio.com/docs/voice/api/conference-participant-resource).
-func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.Participant {
+func (f *Fake) createdParticipantJSON(p *sim.Participant) wire.ParticipantRecord {
 	out := f.participantJSON(p)
-	out.QueueTime = wire.Ptr("0")
+	out.Created = true
 	return out
 }
 

@@ -16,7 +16,7 @@ import (
 // resourceSid returns the last path segment without ".json": a resource's
 // SID, "CA….json" -> "CA…" (for a participant, a call SID or a label; for a
 // queue member, a call SID or "Front").
-func resourceSid(r *http.Request) string {
+func resourceSid(r restRequest) string {
 	return strings.TrimSuffix(r.PathValue("file"), ".json")
 }
 
@@ -36,8 +36,24 @@ func doJSON[T, J any](f *Fake, w http.ResponseWriter, status int, op func(e *sim
 	}); err != nil {
 		return err
 	}
-	wire.JSON(w, status, body)
+	writeJSON(w, status, &body)
 	return nil
+}
+
+// writeJSON answers status with *body: a record with a writer of its own
+// is written without being copied to the heap, as passing it to wire.JSON
+// (an interface) would.
+func writeJSON[J any](w http.ResponseWriter, status int, body *J) {
+	switch b := any(body).(type) {
+	case *wire.ParticipantRecord:
+		wire.JSONParticipant(w, status, b)
+	case *wire.CallRecord:
+		wire.JSONCall(w, status, b)
+	case *wire.NumberRecord:
+		wire.JSONNumber(w, status, b)
+	default:
+		wire.JSON(w, status, *body)
+	}
 }
 
 // doNoContent runs op with the engine (Do) and answers 204.
@@ -63,14 +79,14 @@ func viewJSON[T, J any](f *Fake, w http.ResponseWriter, get func(e *sim.Engine) 
 	if err != nil {
 		return err
 	}
-	wire.JSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, &body)
 	return nil
 }
 
 // listJSON answers 200 with the page req asks for of what list returns
 // (read without running the engine), in Twilio's list envelope under key;
 // only the page's items are rendered.
-func listJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, req wire.PageRequest,
+func listJSON[T, J any](f *Fake, w http.ResponseWriter, r restRequest, form url.Values, req wire.PageRequest,
 	key string, list func(e *sim.Engine) ([]T, error), render func(T) J) error {
 	var page wire.Page[J]
 	var err error
@@ -90,7 +106,7 @@ func listJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form ur
 // pageJSON is listJSON for a list the engine pages itself: page returns
 // the items of the window (offset, most items) and whether more follow, so
 // that a page costs what it holds, not what the whole list does.
-func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, req wire.PageRequest,
+func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r restRequest, form url.Values, req wire.PageRequest,
 	key string, page func(e *sim.Engine, off, size int) ([]T, bool, error), render func(T) J) error {
 	var out wire.Page[J]
 	var err error
@@ -113,9 +129,67 @@ func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r *http.Request, form ur
 
 // validURL accepts absolute http and https URLs.
 func validURL(s string) bool {
+	if plainHTTPURL(s) {
+		return true
+	}
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
+
+// plainHTTPURL reports, without url.Parse and its allocations, that s is
+// an absolute http or https URL that url.Parse accepts, with a host: true
+// for the URLs apps give (a host of letters, digits, dots and hyphens, an
+// optional port, then a path and query of characters that need no
+// escaping); false means "ask url.Parse".
+func plainHTTPURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	i := 0
+	for i < len(rest) && (urlSafe[rest[i]] == hostByte) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	if i < len(rest) && rest[i] == ':' {
+		for i++; i < len(rest) && '0' <= rest[i] && rest[i] <= '9'; i++ {
+		}
+	}
+	if i < len(rest) && rest[i] != '/' && rest[i] != '?' {
+		return false
+	}
+	for ; i < len(rest); i++ {
+		if urlSafe[rest[i]] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// urlSafe classes the bytes of plainHTTPURL's URLs: hostByte for those of
+// a host name, pathByte for the other characters a path or query may hold
+// as they are (RFC 3986 unreserved, sub-delims, ':', '@', '/', '?'), 0
+// for the rest ('%', '#', spaces, controls, non-ASCII, ...).
+var urlSafe = func() (t [256]byte) {
+	for c := range 256 {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-':
+			t[c] = hostByte
+		case strings.IndexByte("_~!$&'()*+,;=:@/?", byte(c)) >= 0:
+			t[c] = pathByte
+		}
+	}
+	return t
+}()
+
+const (
+	hostByte = 1
+	pathByte = 2
+)
 
 // urlParam reads an optional absolute-URL parameter; "" when absent.
 func urlParam(form url.Values, name string) (string, error) {

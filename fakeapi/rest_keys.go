@@ -15,8 +15,8 @@ import (
 
 // keysAllowed refuses a request made with an API key. INFERRED: Twilio
 // answers it as a failed authentication, 401 / 20003.
-func keysAllowed(w http.ResponseWriter, r *http.Request) error {
-	if byAPIKey(r) {
+func keysAllowed(w http.ResponseWriter, r restRequest) error {
+	if byAPIKey(r.Request) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 		return wire.Unauthorized()
 	}
@@ -32,7 +32,7 @@ func keyName(form url.Values) (string, error) {
 	return name, nil
 }
 
-func (f *Fake) createKey(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createKey(w http.ResponseWriter, r restRequest, form url.Values) error {
 	if err := keysAllowed(w, r); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (f *Fake) createKey(w http.ResponseWriter, r *http.Request, form url.Values
 	return nil
 }
 
-func (f *Fake) listKeys(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listKeys(w http.ResponseWriter, r restRequest, form url.Values) error {
 	if err := keysAllowed(w, r); err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (f *Fake) listKeys(w http.ResponseWriter, r *http.Request, form url.Values)
 	return nil
 }
 
-func (f *Fake) fetchKey(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchKey(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	if err := keysAllowed(w, r); err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (f *Fake) fetchKey(w http.ResponseWriter, r *http.Request, _ url.Values) er
 	return nil
 }
 
-func (f *Fake) updateKey(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateKey(w http.ResponseWriter, r restRequest, form url.Values) error {
 	if err := keysAllowed(w, r); err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (f *Fake) updateKey(w http.ResponseWriter, r *http.Request, form url.Values
 	return nil
 }
 
-func (f *Fake) deleteKey(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteKey(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	if err := keysAllowed(w, r); err != nil {
 		return err
 	}

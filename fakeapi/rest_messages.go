@@ -21,7 +21,7 @@ func missingParam(name string) error {
 	return wire.BadRequest("Missing required parameter " + name + " in the post body")
 }
 
-func (f *Fake) createUserDefinedMessage(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createUserDefinedMessage(w http.ResponseWriter, r restRequest, form url.Values) error {
 	callSid := r.PathValue("CallSid")
 	content := form.Get("Content")
 	if content == "" {
@@ -37,7 +37,7 @@ func (f *Fake) createUserDefinedMessage(w http.ResponseWriter, r *http.Request, 
 	}, f.userDefinedMessageJSON)
 }
 
-func (f *Fake) createUserDefinedMessageSubscription(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createUserDefinedMessageSubscription(w http.ResponseWriter, r restRequest, form url.Values) error {
 	callSid := r.PathValue("CallSid")
 	callback := form.Get("Callback")
 	if callback == "" {
@@ -56,7 +56,7 @@ func (f *Fake) createUserDefinedMessageSubscription(w http.ResponseWriter, r *ht
 	}, f.subscriptionJSON)
 }
 
-func (f *Fake) deleteUserDefinedMessageSubscription(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteUserDefinedMessageSubscription(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	callSid, sid := r.PathValue("CallSid"), resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteUserDefinedMessageSubscription(callSid, sid) })
 }

@@ -33,7 +33,7 @@ func numberParams(form url.Values) (sim.NumberParams, error) {
 	return p, nil
 }
 
-func (f *Fake) createNumber(w http.ResponseWriter, _ *http.Request, form url.Values) error {
+func (f *Fake) createNumber(w http.ResponseWriter, _ restRequest, form url.Values) error {
 	p, err := numberParams(form)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (f *Fake) createNumber(w http.ResponseWriter, _ *http.Request, form url.Val
 	}, f.numberJSON)
 }
 
-func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listNumbers(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -56,14 +56,14 @@ func (f *Fake) listNumbers(w http.ResponseWriter, r *http.Request, form url.Valu
 	}, f.numberJSON)
 }
 
-func (f *Fake) fetchNumber(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchNumber(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doJSON(f, w, http.StatusOK, func(e *sim.Engine) (*sim.PhoneNumber, error) {
 		return e.Number(sid)
 	}, f.numberJSON)
 }
 
-func (f *Fake) updateNumber(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateNumber(w http.ResponseWriter, r restRequest, form url.Values) error {
 	p, err := numberParams(form)
 	if err != nil {
 		return err
@@ -77,38 +77,26 @@ func (f *Fake) updateNumber(w http.ResponseWriter, r *http.Request, form url.Val
 	}, f.numberJSON)
 }
 
-func (f *Fake) deleteNumber(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteNumber(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteNumber(sid) })
 }
 
-// numberJSON renders an IncomingPhoneNumber resource.
-func (f *Fake) numberJSON(n *sim.PhoneNumber) wire.IncomingPhoneNumber {
-	return wire.IncomingPhoneNumber{
-		AccountSid:           wire.Ptr(f.opts.AccountSid),
-		AddressRequirements:  wire.Ptr("none"),
-		APIVersion:           wire.Ptr(wire.APIVersion),
-		Beta:                 wire.Ptr(false),
-		Capabilities:         &wire.Capabilities{Voice: true, SMS: true, MMS: true},
-		DateCreated:          wire.Ptr(wire.FormatDate(n.DateCreated)),
-		DateUpdated:          wire.Ptr(wire.FormatDate(n.DateUpdated)),
-		FriendlyName:         wire.Ptr(n.FriendlyName),
-		PhoneNumber:          wire.Ptr(n.PhoneNumber),
-		Origin:               wire.Ptr("twilio"),
-		Sid:                  wire.Ptr(n.Sid),
-		SmsFallbackMethod:    wire.Ptr("POST"),
-		SmsMethod:            wire.Ptr("POST"),
-		StatusCallback:       wire.Ptr(n.StatusCallback),
-		StatusCallbackMethod: wire.Ptr(n.StatusCallbackMethod),
-		URI:                  wire.Ptr("/2010-04-01/Accounts/" + f.opts.AccountSid + "/IncomingPhoneNumbers/" + n.Sid + ".json"),
-		VoiceReceiveMode:     wire.Ptr("voice"),
-		VoiceCallerIDLookup:  wire.Ptr(false),
-		VoiceFallbackMethod:  wire.Ptr(n.VoiceFallbackMethod),
-		VoiceFallbackURL:     wire.Ptr(n.VoiceFallbackURL),
-		VoiceMethod:          wire.Ptr(n.VoiceMethod),
-		VoiceURL:             wire.Ptr(n.VoiceURL),
-		EmergencyStatus:      wire.Ptr("Inactive"),
-		Status:               wire.Ptr("in-use"),
-		Type:                 wire.Ptr("local"),
+// numberJSON renders an IncomingPhoneNumber resource: a record of plain
+// values, copied while the engine is locked and rendered as JSON after.
+func (f *Fake) numberJSON(n *sim.PhoneNumber) wire.NumberRecord {
+	return wire.NumberRecord{
+		AccountSid:           f.opts.AccountSid,
+		Sid:                  n.Sid,
+		PhoneNumber:          n.PhoneNumber,
+		FriendlyName:         n.FriendlyName,
+		StatusCallback:       n.StatusCallback,
+		StatusCallbackMethod: n.StatusCallbackMethod,
+		VoiceURL:             n.VoiceURL,
+		VoiceMethod:          n.VoiceMethod,
+		VoiceFallbackURL:     n.VoiceFallbackURL,
+		VoiceFallbackMethod:  n.VoiceFallbackMethod,
+		DateCreated:          n.DateCreated,
+		DateUpdated:          n.DateUpdated,
 	}
 }

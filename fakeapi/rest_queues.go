@@ -24,7 +24,7 @@ func queueParams(form url.Values) (name *string, maxSize *int, err error) {
 	return name, maxSize, nil
 }
 
-func (f *Fake) createQueue(w http.ResponseWriter, _ *http.Request, form url.Values) error {
+func (f *Fake) createQueue(w http.ResponseWriter, _ restRequest, form url.Values) error {
 	name, maxSize, err := queueParams(form)
 	if err != nil {
 		return err
@@ -43,7 +43,7 @@ func (f *Fake) createQueue(w http.ResponseWriter, _ *http.Request, form url.Valu
 	}, f.queueJSONAt(&now))
 }
 
-func (f *Fake) listQueues(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listQueues(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -55,7 +55,7 @@ func (f *Fake) listQueues(w http.ResponseWriter, r *http.Request, form url.Value
 	}, f.queueJSONAt(&now))
 }
 
-func (f *Fake) fetchQueue(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchQueue(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	var now time.Time
 	return viewJSON(f, w, func(e *sim.Engine) (*sim.Queue, error) {
@@ -64,7 +64,7 @@ func (f *Fake) fetchQueue(w http.ResponseWriter, r *http.Request, _ url.Values) 
 	}, f.queueJSONAt(&now))
 }
 
-func (f *Fake) updateQueue(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateQueue(w http.ResponseWriter, r restRequest, form url.Values) error {
 	sid := resourceSid(r)
 	name, maxSize, err := queueParams(form)
 	if err != nil {
@@ -77,7 +77,7 @@ func (f *Fake) updateQueue(w http.ResponseWriter, r *http.Request, form url.Valu
 	}, f.queueJSONAt(&now))
 }
 
-func (f *Fake) deleteQueue(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteQueue(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error { return e.DeleteQueue(sid) })
 }
@@ -106,7 +106,7 @@ func (f *Fake) queueJSON(q *sim.Queue, now time.Time) wire.Queue {
 
 // --- members ---
 
-func (f *Fake) listMembers(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listMembers(w http.ResponseWriter, r restRequest, form url.Values) error {
 	qsid := r.PathValue("QueueSid")
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
@@ -117,7 +117,7 @@ func (f *Fake) listMembers(w http.ResponseWriter, r *http.Request, form url.Valu
 	}, f.memberJSON)
 }
 
-func (f *Fake) fetchMember(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchMember(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	qsid, id := r.PathValue("QueueSid"), resourceSid(r)
 	return viewJSON(f, w, func(e *sim.Engine) (sim.MemberInfo, error) {
 		return e.Member(qsid, id)
@@ -126,7 +126,7 @@ func (f *Fake) fetchMember(w http.ResponseWriter, r *http.Request, _ url.Values)
 
 // dequeueMember is POST .../Members/{CallSid|Front}.json with Url: the call
 // leaves the queue and runs the TwiML at Url.
-func (f *Fake) dequeueMember(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) dequeueMember(w http.ResponseWriter, r restRequest, form url.Values) error {
 	qsid, id := r.PathValue("QueueSid"), resourceSid(r)
 	u := form.Get("Url")
 	if u == "" {

@@ -64,7 +64,7 @@ func recordingOptions(form url.Values) (sim.RecordingOptions, error) {
 }
 
 // callPath is the {CallSid} segment: a CA SID, else 404.
-func callPath(r *http.Request) (string, error) {
+func callPath(r restRequest) (string, error) {
 	sid := r.PathValue("CallSid")
 	if !wire.ValidSID("CA", sid) {
 		return "", wire.NotFound(r.URL.Path)
@@ -90,7 +90,7 @@ func recordingUpdate(form url.Values) (sim.RecordingUpdate, error) {
 
 // --- a call's recordings ---
 
-func (f *Fake) createCallRecording(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) createCallRecording(w http.ResponseWriter, r restRequest, form url.Values) error {
 	callSid, err := callPath(r)
 	if err != nil {
 		return err
@@ -104,37 +104,37 @@ func (f *Fake) createCallRecording(w http.ResponseWriter, r *http.Request, form 
 	}, f.callRecordingJSON)
 }
 
-func (f *Fake) listCallRecordings(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listCallRecordings(w http.ResponseWriter, r restRequest, form url.Values) error {
 	return listRecordingsOf(f, w, r, form, callRecordings, f.callRecordingJSON)
 }
 
-func (f *Fake) fetchCallRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchCallRecording(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	return fetchRecordingOf(f, w, r, callRecordings, f.callRecordingJSON)
 }
 
-func (f *Fake) updateCallRecording(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateCallRecording(w http.ResponseWriter, r restRequest, form url.Values) error {
 	return updateRecordingOf(f, w, r, form, callRecordings, f.callRecordingJSON)
 }
 
-func (f *Fake) deleteCallRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteCallRecording(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	return deleteRecordingOf(f, w, r, callRecordings)
 }
 
 // --- a conference's recordings ---
 
-func (f *Fake) listConferenceRecordings(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listConferenceRecordings(w http.ResponseWriter, r restRequest, form url.Values) error {
 	return listRecordingsOf(f, w, r, form, conferenceRecordings, f.conferenceRecordingJSON)
 }
 
-func (f *Fake) fetchConferenceRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchConferenceRecording(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	return fetchRecordingOf(f, w, r, conferenceRecordings, f.conferenceRecordingJSON)
 }
 
-func (f *Fake) updateConferenceRecording(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) updateConferenceRecording(w http.ResponseWriter, r restRequest, form url.Values) error {
 	return updateRecordingOf(f, w, r, form, conferenceRecordings, f.conferenceRecordingJSON)
 }
 
-func (f *Fake) deleteConferenceRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteConferenceRecording(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	return deleteRecordingOf(f, w, r, conferenceRecordings)
 }
 
@@ -142,7 +142,7 @@ func (f *Fake) deleteConferenceRecording(w http.ResponseWriter, r *http.Request,
 // its own path: a call or a conference.
 type recordingParent struct {
 	// sid reads the parent's SID from the path (404 if malformed).
-	sid    func(r *http.Request) (string, error)
+	sid    func(r restRequest) (string, error)
 	list   func(e *sim.Engine, parent string, created []sim.TimeFilter, off, n int) ([]*sim.Recording, bool, error)
 	get    func(e *sim.Engine, parent, sid string) (*sim.Recording, error)
 	update func(e *sim.Engine, parent, sid string, u sim.RecordingUpdate) (*sim.Recording, error)
@@ -161,7 +161,7 @@ var (
 
 // listRecordingsOf lists a parent's recordings, filtered by DateCreated
 // and paged.
-func listRecordingsOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, p recordingParent, render func(*sim.Recording) J) error {
+func listRecordingsOf[J any](f *Fake, w http.ResponseWriter, r restRequest, form url.Values, p recordingParent, render func(*sim.Recording) J) error {
 	parent, err := p.sid(r)
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ func listRecordingsOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, fo
 }
 
 // fetchRecordingOf answers one of a parent's recordings.
-func fetchRecordingOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, p recordingParent, render func(*sim.Recording) J) error {
+func fetchRecordingOf[J any](f *Fake, w http.ResponseWriter, r restRequest, p recordingParent, render func(*sim.Recording) J) error {
 	parent, err := p.sid(r)
 	if err != nil {
 		return err
@@ -190,7 +190,7 @@ func fetchRecordingOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, p 
 }
 
 // updateRecordingOf pauses, resumes or stops one of a parent's recordings.
-func updateRecordingOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, form url.Values, p recordingParent, render func(*sim.Recording) J) error {
+func updateRecordingOf[J any](f *Fake, w http.ResponseWriter, r restRequest, form url.Values, p recordingParent, render func(*sim.Recording) J) error {
 	parent, err := p.sid(r)
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func updateRecordingOf[J any](f *Fake, w http.ResponseWriter, r *http.Request, f
 }
 
 // deleteRecordingOf deletes one of a parent's recordings.
-func deleteRecordingOf(f *Fake, w http.ResponseWriter, r *http.Request, p recordingParent) error {
+func deleteRecordingOf(f *Fake, w http.ResponseWriter, r restRequest, p recordingParent) error {
 	parent, err := p.sid(r)
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func deleteRecordingOf(f *Fake, w http.ResponseWriter, r *http.Request, p record
 
 // --- the account's recordings ---
 
-func (f *Fake) listRecordings(w http.ResponseWriter, r *http.Request, form url.Values) error {
+func (f *Fake) listRecordings(w http.ResponseWriter, r restRequest, form url.Values) error {
 	req, err := wire.ParsePageRequest(form)
 	if err != nil {
 		return err
@@ -236,14 +236,14 @@ func (f *Fake) listRecordings(w http.ResponseWriter, r *http.Request, form url.V
 	}, f.recordingJSON)
 }
 
-func (f *Fake) fetchRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) fetchRecording(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return viewJSON(f, w, func(e *sim.Engine) (*sim.Recording, error) {
 		return e.Recording(sid)
 	}, f.recordingJSON)
 }
 
-func (f *Fake) deleteRecording(w http.ResponseWriter, r *http.Request, _ url.Values) error {
+func (f *Fake) deleteRecording(w http.ResponseWriter, r restRequest, _ url.Values) error {
 	sid := resourceSid(r)
 	return doNoContent(f, w, func(e *sim.Engine) error {
 		rec, err := e.Recording(sid)

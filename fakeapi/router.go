@@ -26,12 +26,15 @@ const maxRequestBody = 64 << 10
 type route struct {
 	pattern string
 	serve   func(f *Fake, w http.ResponseWriter, r *http.Request)
+	// A REST route's method, path and handler, for matchREST.
+	method, path string
+	rest         restHandler
 }
 
 // restHandler is a REST resource's handler (rest_*.go): form is the
 // request's parsed query and body; a returned error is answered as
 // Twilio's error body.
-type restHandler func(f *Fake, w http.ResponseWriter, r *http.Request, form url.Values) error
+type restHandler func(f *Fake, w http.ResponseWriter, r restRequest, form url.Values) error
 
 // controlHandler is a control API handler (control.go): it reads its JSON
 // body itself; a returned error is answered as Twilio's error body.
@@ -39,12 +42,13 @@ type controlHandler func(f *Fake, w http.ResponseWriter, r *http.Request) error
 
 // rest is a route of Twilio's REST API.
 func rest(method, path string, h restHandler) route {
-	return route{method + " " + path, func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveREST(w, r, h) }}
+	return route{pattern: method + " " + path, method: method, path: path, rest: h,
+		serve: func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveREST(w, restRequest{Request: r}, h) }}
 }
 
 // control is a route of holdlab's control API.
 func control(method, path string, h controlHandler) route {
-	return route{method + " " + path, func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveControl(w, r, h) }}
+	return route{pattern: method + " " + path, serve: func(f *Fake, w http.ResponseWriter, r *http.Request) { f.serveControl(w, r, h) }}
 }
 
 // router matches requests against the route table with one http.ServeMux
@@ -75,6 +79,9 @@ func sharedMux() *http.ServeMux {
 		router.routes = routeTable()
 		router.mux = http.NewServeMux()
 		for i := range router.routes {
+			if rt := router.routes[i]; rt.rest != nil {
+				addRESTRoute(rt.method, rt.path, rt.rest)
+			}
 			router.mux.Handle(router.routes[i].pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				fw := w.(*fakeWriter)
 				router.routes[i].serve(fw.f, fw.ResponseWriter, r)
@@ -102,13 +109,18 @@ func (f *Fake) Routes() []string {
 // strip ".json" (see resourceSid).
 func (f *Fake) routes() http.Handler {
 	dispatch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != cleanPath(r.URL.Path) {
+		if !isClean(r.URL.Path) && r.URL.Path != cleanPath(r.URL.Path) {
 			// ServeMux would redirect to the clean path with an HTML
 			// body; Twilio knows no such resource.
 			wire.WriteError(w, wire.NotFound(r.URL.Path))
 			return
 		}
-		sharedMux().ServeHTTP(&fakeWriter{w, f}, r)
+		mux := sharedMux()
+		if h, rr, ok := matchREST(r); ok {
+			f.serveREST(w, rr, h)
+			return
+		}
+		mux.ServeHTTP(&fakeWriter{w, f}, r)
 	})
 	// Every request needs the account's credentials, whatever its path or
 	// method, checked here once for every route; then injected faults
@@ -118,14 +130,14 @@ func (f *Fake) routes() http.Handler {
 
 // serveREST serves a REST route: the account in the path, the form, and
 // rendering of errors. (Authentication wraps every route, in routes.)
-func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request, h restHandler) {
+func (f *Fake) serveREST(w http.ResponseWriter, r restRequest, h restHandler) {
 	if r.PathValue("AccountSid") != f.opts.AccountSid {
 		// UNCONFIRMED: Twilio's answer for another account's SID in the
 		// path; holdlab answers as for any unknown resource.
 		wire.WriteError(w, wire.NotFound(r.URL.Path))
 		return
 	}
-	form, err := wire.ParseForm(r, maxRequestBody)
+	form, err := wire.ParseForm(r.Request, maxRequestBody)
 	if err != nil {
 		wire.WriteError(w, err)
 		return
@@ -199,6 +211,31 @@ func unrouted(_ *Fake, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wire.WriteError(w, wire.NotFound(r.URL.Path))
+}
+
+// isClean reports, faster than cleanPath, that p is clean (p ==
+// cleanPath(p)) for the paths clients send: rooted, with no empty, "." or
+// ".." segment. false means "maybe not": ask cleanPath.
+func isClean(p string) bool {
+	if p == "" || p[0] != '/' {
+		return false
+	}
+	start := 1 // of the segment ending at i
+	for i := 1; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			continue
+		}
+		switch p[start:i] {
+		case ".", "..":
+			return false
+		case "":
+			if i < len(p) { // "//"; a final "/" is kept
+				return false
+			}
+		}
+		start = i + 1
+	}
+	return true
 }
 
 // cleanPath is the path ServeMux would redirect p to: rooted, without "."

@@ -125,11 +125,12 @@ func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Respo
 	if err := r.Context().Err(); err != nil {
 		return nil, err
 	}
+	// Everything a request needs, allocated at once.
+	ex := &memExchange{req: *r}
 	// Give the handler the server-side view a real server would: a URL of
-	// path and query only, Host, and TLS for https.
-	// A shallow copy with its own headers (r.Clone would also copy the URL,
-	// replaced below, and fields no handler here reads).
-	sr := r.WithContext(r.Context())
+	// path and query only, Host, and TLS for https. ex.req is a shallow
+	// copy of r (what r.WithContext makes), with its own URL.
+	sr := &ex.req
 	if ownHeader {
 		sr.Header = r.Header.Clone()
 	}
@@ -137,7 +138,8 @@ func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Respo
 		sr.Header = http.Header{}
 	}
 	sr.RequestURI = r.URL.RequestURI()
-	sr.URL = &url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	ex.url = url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}
+	sr.URL = &ex.url
 	if sr.Body == nil {
 		sr.Body = http.NoBody
 	}
@@ -152,7 +154,10 @@ func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Respo
 		}
 	}
 	sr.RemoteAddr = "127.0.0.1:0"
-	w := &memResponse{header: http.Header{}, status: http.StatusOK}
+	w := &ex.w
+	w.header, w.status = http.Header{}, http.StatusOK
+	ex.body.pooled = bodyBuffers.Get().(*[]byte)
+	w.body = *bytes.NewBuffer((*ex.body.pooled)[:0])
 	if aborted := serveAbortable(h, w, sr); aborted {
 		return nil, ErrConnectionDropped
 	}
@@ -161,18 +166,40 @@ func serveInMemory(h http.Handler, r *http.Request, ownHeader bool) (*http.Respo
 		// transport would have returned the error, not a late answer.
 		return nil, err
 	}
-	return &http.Response{
+	*ex.body.pooled = w.body.Bytes()
+	ex.body.Reset(w.body.Bytes())
+	ex.resp = http.Response{
 		Status:        statusLine(w.status),
 		StatusCode:    w.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        w.header,
-		Body:          newMemBody(w.body.Bytes()),
+		Body:          &ex.body,
 		ContentLength: int64(w.body.Len()),
 		Request:       r,
-	}, nil
+	}
+	return &ex.resp, nil
 }
+
+// memExchange is an in-memory request and its answer: the server-side
+// request, the ResponseWriter, the response and its body, in one
+// allocation instead of six.
+type memExchange struct {
+	req  http.Request
+	url  url.URL
+	w    memResponse
+	resp http.Response
+	body memBody
+}
+
+// bodyBuffers recycles the bodies of in-memory responses: a body goes back
+// when the client closes it (memBody.Close), as twilio-go always does.
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody bounds the bodies kept for reuse; a long list's is left to
+// the collector.
+const maxPooledBody = 64 << 10
 
 // twilioTLS is the TLS state of an in-memory request to api.twilio.com,
 // what twilio-go always requests.
@@ -200,9 +227,17 @@ type memResponse struct {
 	status      int
 	wroteHeader bool
 	body        bytes.Buffer
+	contentType [1]string // the Content-Type header's value (SetContentType)
 }
 
 func (w *memResponse) Header() http.Header { return w.header }
+
+// SetContentType sets the Content-Type header to v, its value kept in w
+// (wire.ContentTypeSetter).
+func (w *memResponse) SetContentType(v string) {
+	w.contentType[0] = v
+	w.header["Content-Type"] = w.contentType[:1:1]
+}
 
 func (w *memResponse) WriteHeader(status int) {
 	if w.wroteHeader {
@@ -266,16 +301,25 @@ func statusLine(code int) string {
 }
 
 // memBody is the body of an in-memory response: io.NopCloser of a
-// bytes.Reader in one allocation.
-type memBody struct{ bytes.Reader }
-
-func newMemBody(b []byte) *memBody {
-	m := &memBody{}
-	m.Reset(b)
-	return m
+// bytes.Reader in one allocation. Closing it hands the bytes back for
+// reuse (bodyBuffers) when they came from there; reading after Close
+// finds nothing.
+type memBody struct {
+	bytes.Reader
+	pooled *[]byte // the recycled buffer the body is in, until Close
 }
 
-func (*memBody) Close() error { return nil }
+func (m *memBody) Close() error {
+	if p := m.pooled; p != nil {
+		m.pooled = nil
+		m.Reset(nil)
+		if cap(*p) <= maxPooledBody {
+			*p = (*p)[:0]
+			bodyBuffers.Put(p)
+		}
+	}
+	return nil
+}
 
 // stringBody is io.NopCloser of a strings.Reader in one allocation.
 type stringBody struct{ strings.Reader }

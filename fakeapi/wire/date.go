@@ -9,8 +9,33 @@ import (
 // parameters: RFC 2822 in UTC with a two-digit day and "+0000", e.g.
 // "Tue, 31 Aug 2010 20:36:28 +0000" (time.RFC1123Z of t.UTC()).
 func FormatDate(t time.Time) string {
-	return t.UTC().Format(time.RFC1123Z)
+	var buf [len(time.RFC1123Z)]byte
+	return string(AppendDate(buf[:0], t))
 }
+
+// AppendDate appends FormatDate(t) to dst. It writes the fixed layout
+// itself, several times faster than time.Format; years outside 0 to 9999
+// are left to time.Format.
+func AppendDate(dst []byte, t time.Time) []byte {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.AppendFormat(dst, time.RFC1123Z)
+	}
+	hour, minute, sec := t.Clock()
+	wd := t.Weekday()
+	dst = append(dst, weekdays[3*wd:3*wd+3]...)
+	dst = append(dst, ',', ' ', '0'+byte(day/10), '0'+byte(day%10), ' ')
+	dst = append(dst, months[3*(month-1):3*month]...)
+	dst = append(dst, ' ', '0'+byte(year/1000), '0'+byte(year/100%10), '0'+byte(year/10%10), '0'+byte(year%10), ' ')
+	dst = append(dst, '0'+byte(hour/10), '0'+byte(hour%10), ':', '0'+byte(minute/10), '0'+byte(minute%10), ':', '0'+byte(sec/10), '0'+byte(sec%10))
+	return append(dst, " +0000"...)
+}
+
+const (
+	weekdays = "SunMonTueWedThuFriSat"
+	months   = "JanFebMarAprMayJunJulAugSepOctNovDec"
+)
 
 // NullDate returns nil (JSON null) for the zero time and a pointer to
 // FormatDate(t) otherwise.

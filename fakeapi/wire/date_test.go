@@ -77,3 +77,30 @@ func TestParseFilterDate(t *testing.T) {
 		}
 	}
 }
+
+// AppendDate writes what time.Format does with time.RFC1123Z in UTC, for
+// every weekday, month, and the years time.Format pads or signs.
+func TestAppendDateMatchesTimeFormat(t *testing.T) {
+	pdt := time.FixedZone("PDT", -7*3600)
+	times := []time.Time{
+		{},
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 6, 15, 12, 0, 0, 0, time.UTC),
+		time.Date(2025, 1, 6, 9, 0, 0, 0, pdt),
+	}
+	for d := range 800 {
+		times = append(times, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(d)*(26*time.Hour+17*time.Minute+13*time.Second)))
+	}
+	for _, tm := range times {
+		want := tm.UTC().Format(time.RFC1123Z)
+		if got := string(AppendDate([]byte("x"), tm)); got != "x"+want {
+			t.Errorf("AppendDate(%v) = %q, want %q", tm, got[1:], want)
+		}
+		if got := FormatDate(tm); got != want {
+			t.Errorf("FormatDate(%v) = %q, want %q", tm, got, want)
+		}
+	}
+}

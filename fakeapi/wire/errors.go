@@ -92,16 +92,36 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf)
 	b, err := appendJSON((*buf)[:0], v)
+	writeJSON(w, status, b, err)
+	if cap(b) <= maxPooledBuffer {
+		*buf = b
+	}
+}
+
+// jsonContentType is the Content-Type of JSON bodies.
+const jsonContentType = "application/json; charset=utf-8"
+
+// ContentTypeSetter is a ResponseWriter that sets its Content-Type header
+// itself, as Header().Set does but without allocating the header's value
+// (the fake's in-memory writer).
+type ContentTypeSetter interface {
+	SetContentType(v string)
+}
+
+// writeJSON answers status with the JSON body b, or a 500 Twilio error if
+// rendering it failed (err).
+func writeJSON(w http.ResponseWriter, status int, b []byte, err error) {
 	if err != nil {
 		status = http.StatusInternalServerError
 		b, _ = json.Marshal(Internal())
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if s, ok := w.(ContentTypeSetter); ok {
+		s.SetContentType(jsonContentType)
+	} else {
+		w.Header().Set("Content-Type", jsonContentType)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b) // a ResponseWriter copies what it is given
-	if cap(b) <= maxPooledBuffer {
-		*buf = b
-	}
 }
 
 // Unauthorized is 401 / 20003 "Authenticate": missing or bad credentials.

@@ -26,7 +26,7 @@ const FormContentType = "application/x-www-form-urlencoded"
 func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodDelete:
-		v, err := url.ParseQuery(r.URL.RawQuery)
+		v, err := parseQuery(r.URL.RawQuery)
 		if err != nil {
 			return nil, BadRequest("Malformed query string: " + err.Error())
 		}
@@ -38,13 +38,9 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 	if maxBytes > 0 && r.ContentLength > maxBytes {
 		return nil, RequestTooLarge(maxBytes)
 	}
-	var rd io.Reader = r.Body
-	if maxBytes > 0 {
-		rd = io.LimitReader(r.Body, maxBytes+1)
-	}
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf)
-	body, err := readAll((*buf)[:0], rd)
+	body, err := readAll((*buf)[:0], r.Body, maxBytes)
 	if cap(body) <= maxPooledBuffer {
 		*buf = body[:0]
 	}
@@ -67,22 +63,31 @@ func ParseForm(r *http.Request, maxBytes int64) (url.Values, error) {
 			return nil, BadRequest("Content-Type must be " + FormContentType)
 		}
 	}
-	v, err := url.ParseQuery(string(body))
+	v, err := parseQuery(body)
 	if err != nil {
 		return nil, BadRequest("Malformed request body: " + err.Error())
 	}
 	return v, nil
 }
 
-// readAll appends what rd holds to dst, as io.ReadAll does: the form's
-// body is read into a recycled buffer, and only the string the parameters
-// are parsed from is allocated.
-func readAll(dst []byte, rd io.Reader) ([]byte, error) {
+// readAll appends what rd holds to dst, as io.ReadAll does, but stops one
+// byte past max when max > 0 (as io.LimitReader(rd, max+1) would): the
+// form's body is read into a recycled buffer, and only the string the
+// parameters are parsed from is allocated.
+func readAll(dst []byte, rd io.Reader, max int64) ([]byte, error) {
+	start := len(dst)
 	for {
 		if len(dst) == cap(dst) {
 			dst = append(dst, 0)[:len(dst)]
 		}
-		n, err := rd.Read(dst[len(dst):cap(dst)])
+		room := dst[len(dst):cap(dst)]
+		if left := max + 1 - int64(len(dst)-start); max > 0 && int64(len(room)) > left {
+			if left <= 0 {
+				return dst, nil
+			}
+			room = room[:left]
+		}
+		n, err := rd.Read(room)
 		dst = dst[:len(dst)+n]
 		if err != nil {
 			if err == io.EOF {
@@ -92,6 +97,105 @@ func readAll(dst []byte, rd io.Reader) ([]byte, error) {
 		}
 	}
 }
+
+// parseQuery is url.ParseQuery, allocating less for the usual form: the
+// keys and values are unescaped into one string, and one array holds every
+// key's first value. Anything url.ParseQuery would refuse (a ';', a bad
+// escape, too many parameters) is left to it, so that the values and the
+// error are its own. query is a string or, to spare a copy, a body's bytes.
+func parseQuery[S string | []byte](query S) (url.Values, error) {
+	// Where each key and value is in the unescaped text: key [0]:[1],
+	// value [1]:[2].
+	var at [maxFastParams][3]int32
+	var stack [1024]byte
+	text := stack[:0]
+	n := 0
+	for i := 0; i < len(query); {
+		j := i
+		for j < len(query) && query[j] != '&' {
+			j++
+		}
+		if j > i { // an empty pair is skipped
+			if n == len(at) {
+				return url.ParseQuery(string(query))
+			}
+			at[n][0] = int32(len(text))
+			var ok bool
+			eq := i
+			for eq < j && query[eq] != '=' {
+				eq++
+			}
+			if text, ok = appendUnescaped(text, query[i:eq]); !ok {
+				return url.ParseQuery(string(query))
+			}
+			at[n][1] = int32(len(text))
+			if eq < j {
+				if text, ok = appendUnescaped(text, query[eq+1:j]); !ok {
+					return url.ParseQuery(string(query))
+				}
+			}
+			at[n][2] = int32(len(text))
+			n++
+		}
+		i = j + 1
+	}
+	all := string(text)
+	m := make(url.Values, n)
+	first := make([]string, n) // each key's first value, m[key] a slice of one
+	k := 0
+	for _, a := range at[:n] {
+		key, v := all[a[0]:a[1]], all[a[1]:a[2]]
+		if vs, ok := m[key]; ok {
+			m[key] = append(vs, v) // a repeated key: vs has no room, append copies
+			continue
+		}
+		first[k] = v
+		m[key] = first[k : k+1 : k+1]
+		k++
+	}
+	return m, nil
+}
+
+// appendUnescaped appends s unescaped as url.QueryUnescape does ('+' is a
+// space, %XX a byte); ok is false where url.QueryUnescape fails (a '%'
+// without two hex digits), or for a ';', which url.ParseQuery refuses.
+func appendUnescaped[S string | []byte](dst []byte, s S) (_ []byte, ok bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			dst = append(dst, ' ')
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return dst, false
+			}
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		case ';':
+			return dst, false
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst, true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
+}
+
+// maxFastParams bounds the parameters parseQuery parses itself; a REST
+// request has a few dozen at most.
+const maxFastParams = 64
 
 // Bool reads the boolean parameter name: nil when absent or empty,
 // true/false case-insensitively (as twilio-go sends fmt.Sprint(bool)),
