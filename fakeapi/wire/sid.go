@@ -3,6 +3,7 @@ package wire
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // SIDGenerator issues deterministic Twilio-style SIDs: a prefix followed by
@@ -17,15 +18,50 @@ import (
 // A SIDGenerator is not safe for concurrent use: callers serialize access
 // (holdlab calls it under its state lock).
 type SIDGenerator struct {
-	pcg    *rand.PCG
-	rng    *rand.Rand
-	counts map[string]int
+	pcg rand.PCG
+	// The SIDs issued by prefix: the first prefixes used are in first
+	// (used of them), the others in more. An engine uses a handful of
+	// prefixes, which a short scan finds sooner than a map does, and a new
+	// generator is one allocation.
+	first [6]sidCount
+	used  int
+	more  map[string]*int
+}
+
+// sidCount is how many SIDs a SIDGenerator issued with a prefix.
+type sidCount struct {
+	prefix string
+	n      int
 }
 
 // NewSIDGenerator returns a generator whose sequence is fixed by seed.
 func NewSIDGenerator(seed uint64) *SIDGenerator {
-	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
-	return &SIDGenerator{pcg: pcg, rng: rand.New(pcg), counts: make(map[string]int)}
+	g := &SIDGenerator{}
+	g.pcg.Seed(seed, seed^0x9e3779b97f4a7c15)
+	return g
+}
+
+// count returns where the count of prefix is, adding it at 0 if new.
+func (g *SIDGenerator) count(prefix string) *int {
+	for i := range g.first[:g.used] {
+		if g.first[i].prefix == prefix {
+			return &g.first[i].n
+		}
+	}
+	if g.used < len(g.first) {
+		g.first[g.used] = sidCount{prefix: prefix}
+		g.used++
+		return &g.first[g.used-1].n
+	}
+	p := g.more[prefix]
+	if p == nil {
+		if g.more == nil {
+			g.more = make(map[string]*int)
+		}
+		p = new(int)
+		g.more[prefix] = p
+	}
+	return p
 }
 
 // SIDState is where a SIDGenerator is in its sequence: what another
@@ -41,9 +77,12 @@ type SIDState struct {
 // State returns where g is in its sequence.
 func (g *SIDGenerator) State() SIDState {
 	rng, _ := g.pcg.MarshalBinary() // never fails
-	counts := make(map[string]int, len(g.counts))
-	for k, v := range g.counts {
-		counts[k] = v
+	counts := make(map[string]int, g.used+len(g.more))
+	for _, c := range g.first[:g.used] {
+		counts[c.prefix] = c.n
+	}
+	for k, n := range g.more {
+		counts[k] = *n
 	}
 	return SIDState{RNG: rng, Counts: counts}
 }
@@ -59,18 +98,41 @@ func RestoreSIDGenerator(s SIDState) (*SIDGenerator, error) {
 		if v < 0 {
 			return nil, fmt.Errorf("restore SID generator: negative count %d for %q", v, k)
 		}
-		g.counts[k] = v
+		*g.count(k) = v
 	}
 	return g, nil
 }
 
 // Next returns the next SID for prefix (e.g. "CA", "CF", "QU", "PN"),
-// e.g. "CA" + 28 pseudo-random hex chars + "0001".
+// e.g. "CA" + 28 pseudo-random hex chars + "0001": what
+// fmt.Sprintf("%s%016x%012x%04d", prefix, r1, r2>>16, n) writes, built
+// in one allocation.
 func (g *SIDGenerator) Next(prefix string) string {
-	g.counts[prefix]++
-	n := g.counts[prefix] % 10000
-	return fmt.Sprintf("%s%016x%012x%04d", prefix, g.rng.Uint64(), g.rng.Uint64()>>16, n)
+	c := g.count(prefix)
+	*c++
+	n := *c % 10000
+	hi, lo := g.pcg.Uint64(), g.pcg.Uint64()>>16
+	var d [32]byte
+	for i := 15; i >= 0; i-- {
+		d[i] = hexDigits[hi&0xf]
+		hi >>= 4
+	}
+	for i := 27; i >= 16; i-- {
+		d[i] = hexDigits[lo&0xf]
+		lo >>= 4
+	}
+	for i := 31; i >= 28; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	var b strings.Builder
+	b.Grow(len(prefix) + len(d))
+	b.WriteString(prefix)
+	b.Write(d[:])
+	return b.String()
 }
+
+const hexDigits = "0123456789abcdef"
 
 // ValidSID reports whether s is prefix followed by exactly 32 hex digits
 // (either case), i.e. matches ^<prefix>[0-9a-fA-F]{32}$.

@@ -1,6 +1,9 @@
 package wire
 
 import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -112,5 +115,41 @@ func TestSIDGeneratorState(t *testing.T) {
 	}
 	if _, err := RestoreSIDGenerator(SIDState{RNG: []byte("nope")}); err == nil {
 		t.Error("a malformed state was restored")
+	}
+}
+
+// Next writes exactly what fmt.Sprintf("%s%016x%012x%04d") of the
+// generator's numbers does, whatever the prefixes and however many SIDs
+// (the ordinal wraps past 9999), and State and RestoreSIDGenerator keep
+// the counts of more prefixes than the generator holds inline.
+func TestSIDGeneratorMatchesSprintf(t *testing.T) {
+	prefixes := []string{"CA", "CF", "PN", "QU", "RE", "AP", "SK", "UM", "CA", "", "MM"}
+	for _, seed := range []uint64{0, 1, 42, 1 << 63} {
+		g := NewSIDGenerator(seed)
+		pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
+		counts := map[string]int{}
+		for i := range 12000 {
+			p := prefixes[i%len(prefixes)]
+			if i > 200 {
+				p = "CA" // past the wrap
+			}
+			counts[p]++
+			want := fmt.Sprintf("%s%016x%012x%04d", p, pcg.Uint64(), pcg.Uint64()>>16, counts[p]%10000)
+			if got := g.Next(p); got != want {
+				t.Fatalf("seed %d, SID %d: %q, want %q", seed, i, got, want)
+			}
+		}
+		if got := g.State().Counts; !maps.Equal(got, counts) {
+			t.Fatalf("seed %d: State().Counts = %v, want %v", seed, got, counts)
+		}
+		r, err := RestoreSIDGenerator(g.State())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range prefixes {
+			if x, y := g.Next(p), r.Next(p); x != y {
+				t.Fatalf("seed %d: Next(%q) restored %s, want %s", seed, p, y, x)
+			}
+		}
 	}
 }
