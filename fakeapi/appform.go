@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 
 	"github.com/holdlab/holdlab/fakeapi/webhook"
@@ -68,44 +69,48 @@ func appForm(p webhook.Prepared, urlQuery string, params url.Values) (postForm, 
 	}
 	// The engine's parameters have one value each, and rarely a key
 	// without a value: len(params) is the number of keys and of values,
-	// without counting them (all grows if there are more).
-	keys, vals := len(params), len(params)
+	// without counting them (if there are more, vals grows, or a key of
+	// several values gets its own).
+	keys := len(params)
 	// Every value slice has its length as its capacity, so that appending
 	// to it (url.Values.Add) copies it and never overwrites its neighbour.
-	var all []string
-	take := func(vs []string) []string {
-		n := len(all)
-		all = append(all, vs...)
-		return all[n:len(all):len(all)]
-	}
 	if p.Method == http.MethodGet {
 		form = query
 		if form == nil {
 			form = make(url.Values, keys)
 		}
-		all = make([]string, 0, vals)
+		vals := make([]string, 0, keys)
 		for k, vs := range params {
 			if len(vs) == 0 {
 				continue
 			}
 			if prev, dup := form[k]; dup {
 				form[k] = append(prev, vs...) // the query's own slice
-			} else {
-				form[k] = take(vs)
+				continue
 			}
+			n := len(vals)
+			vals = append(vals, vs...)
+			form[k] = vals[n:len(vals):len(vals)]
 		}
 		return url.Values{}, form, true
 	}
 	if len(p.Body) > maxFormBody {
 		return nil, nil, false
 	}
-	all = make([]string, 0, 2*vals)
+	// One pass over the parameters fills both maps; PostForm's values and
+	// Form's are apart (two halves of vals), as ParseForm's are.
 	postForm = make(url.Values, keys)
 	form = make(url.Values, keys+len(query))
+	vals := make([]string, 2*keys)
+	i := 0
 	for k, vs := range params {
-		if len(vs) > 0 {
-			postForm[k] = take(vs)
-			form[k] = take(vs)
+		switch {
+		case len(vs) == 1: // at most keys of them
+			vals[i], vals[keys+i] = vs[0], vs[0]
+			postForm[k], form[k] = vals[i:i+1:i+1], vals[keys+i:keys+i+1:keys+i+1]
+			i++
+		case len(vs) > 0: // a value of its own for each form
+			postForm[k], form[k] = slices.Clone(vs), slices.Clone(vs)
 		}
 	}
 	for k, vs := range query {
