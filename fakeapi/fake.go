@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -98,19 +97,24 @@ type Options struct {
 // drive_real.go).
 type Fake struct {
 	opts    Options
-	webhook *http.Client
+	webhook *http.Client // &webhooks
 	handler http.Handler
 	log     *slog.Logger
 
+	// The client of the webhooks not sent straight to an app, and its
+	// transport: part of the fake, not allocated apart.
+	webhooks http.Client
+	hosts    hostRouter
+
 	mu      sync.Mutex
 	eng     *sim.Engine
-	driving bool        // ClockManual: a goroutine is running the engine
-	target  time.Time   // ClockManual: virtual time the engine should reach
-	wallT0  time.Time   // ClockReal: wall time at virtual start
-	pool    webhookPool // ClockReal: the webhooks in flight (drive_real.go)
-	wake    chan struct{}
-	stop    context.CancelFunc
-	done    chan struct{}
+	driving bool               // ClockManual: a goroutine is running the engine
+	target  time.Time          // ClockManual: virtual time the engine should reach
+	wallT0  time.Time          // ClockReal: wall time at virtual start
+	pool    webhookPool        // ClockReal: the webhooks in flight (drive_real.go)
+	wake    chan struct{}      // ClockReal: wakes the clock's goroutine
+	stop    context.CancelFunc // ClockReal: cancels the pool's context
+	done    chan struct{}      // closed when the clock's goroutine is done
 	closing sync.Once
 
 	faults  faultSet // injected faults (faults.go); own lock
@@ -146,7 +150,7 @@ func New(opts Options) (*Fake, error) {
 		opts.WebhookConcurrency = DefaultWebhookConcurrency
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = discardLogger
 	}
 	if opts.Start.IsZero() && opts.Clock == ClockReal {
 		opts.Start = time.Now()
@@ -154,8 +158,8 @@ func New(opts Options) (*Fake, error) {
 	f := &Fake{
 		opts: opts,
 		log:  opts.Logger,
-		wake: make(chan struct{}, 1),
-		done: make(chan struct{}),
+		stop: func() {},
+		done: noClock,
 	}
 	f.eng = sim.New(sim.Config{
 		AccountSid:    opts.AccountSid,
@@ -177,21 +181,31 @@ func New(opts Options) (*Fake, error) {
 	}
 	// No Client.Timeout: perform bounds each webhook with its context's
 	// deadline, and a Timeout would start a second timer per request.
-	f.webhook = &http.Client{
-		Transport:     &hostRouter{apps: opts.Apps, next: opts.WebhookTransport},
-		CheckRedirect: webhook.CheckRedirect,
-	}
+	f.hosts = hostRouter{apps: opts.Apps, next: opts.WebhookTransport}
+	f.webhooks = http.Client{Transport: &f.hosts, CheckRedirect: webhook.CheckRedirect}
+	f.webhook = &f.webhooks
 	f.handler = f.routes()
-	ctx, cancel := context.WithCancel(context.Background())
-	f.stop = cancel
-	f.pool = webhookPool{limit: opts.WebhookConcurrency, ctx: ctx}
+	f.pool = webhookPool{limit: opts.WebhookConcurrency}
 	if opts.Clock == ClockReal {
+		ctx, cancel := context.WithCancel(context.Background())
+		f.stop, f.pool.ctx = cancel, ctx
+		f.wake, f.done = make(chan struct{}, 1), make(chan struct{})
 		go f.realClock(ctx)
-	} else {
-		close(f.done)
 	}
 	return f, nil
 }
+
+// discardLogger is the logger of a fake without one: it drops every
+// record without formatting it.
+var discardLogger = slog.New(slog.DiscardHandler)
+
+// noClock is the done channel of a fake without a clock's goroutine
+// (ClockManual): closed from the start, and shared.
+var noClock = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // Close stops the fake's real-time clock, if any. With ClockReal it also
 // cancels the webhooks in flight, waits for them (a few seconds at most),

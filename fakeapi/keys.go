@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -72,8 +73,9 @@ func basicAuthHeader(user, pass string) string {
 // engine's: every request made with a key reads it.
 type keyStore struct {
 	mu    sync.RWMutex
-	ids   *wire.SIDGenerator
-	order []*apiKey // creation order
+	seed  uint64             // of ids
+	ids   *wire.SIDGenerator // made with the first key created
+	order []*apiKey          // creation order
 
 	// account is the account's Authorization header (basicAuthHeader of
 	// its SID and auth token), made on first use.
@@ -84,8 +86,25 @@ type keyStore struct {
 // accountHeader returns the account's Authorization header.
 func (f *Fake) accountHeader() string {
 	s := &f.keys
-	s.accountOnce.Do(func() { s.account = basicAuthHeader(f.opts.AccountSid, f.opts.AuthToken) })
+	s.accountOnce.Do(func() { s.account = accountHeaders.get(f.opts.AccountSid, f.opts.AuthToken) })
 	return s.account
+}
+
+// accountHeaders keeps the last account's Authorization header, for the
+// next fake of the same account: most fakes of a process have the default
+// credentials, and the header is made once for all of them.
+var accountHeaders headerCache
+
+// headerCache is basicAuthHeader of the credentials last asked for.
+type headerCache struct{ last atomic.Pointer[[3]string] } // user, pass, header
+
+func (c *headerCache) get(user, pass string) string {
+	if e := c.last.Load(); e != nil && e[0] == user && e[1] == pass {
+		return e[2]
+	}
+	h := basicAuthHeader(user, pass)
+	c.last.Store(&[3]string{user, pass, h})
+	return h
 }
 
 // keySeedSalt keeps the SIDs of keys apart from the engine's sequence, so
@@ -94,7 +113,7 @@ const keySeedSalt = 0x6b657973 // "keys"
 
 // init sets the store up with the keys of Options.
 func (s *keyStore) init(seed uint64, keys []APIKey, now time.Time) error {
-	s.ids = wire.NewSIDGenerator(seed ^ keySeedSalt)
+	s.seed = seed ^ keySeedSalt
 	for _, k := range keys {
 		switch {
 		case !wire.ValidSID("SK", k.Sid):
@@ -154,6 +173,9 @@ func (s *keyStore) create(friendlyName string, now time.Time) (apiKey, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ids == nil { // most fakes create no key
+		s.ids = wire.NewSIDGenerator(s.seed)
+	}
 	k := &apiKey{APIKey: APIKey{Sid: s.ids.Next("SK"), Secret: secret, FriendlyName: friendlyName}, created: now, updated: now}
 	k.header = basicAuthHeader(k.Sid, k.Secret)
 	s.order = append(s.order, k)

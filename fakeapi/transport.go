@@ -23,10 +23,18 @@ import (
 // https://api.twilio.com): no socket is opened.
 func (f *Fake) HTTPClient() *http.Client {
 	return &http.Client{
-		Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) { return serveInMemory(f.handler, r, false) }),
+		Transport: (*memTransport)(f),
 		// Like twilio-go's own client: never follow redirects.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// memTransport is a fake as the RoundTripper of HTTPClient: it answers
+// every request with the fake's handler, in memory.
+type memTransport Fake
+
+func (t *memTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return serveInMemory(t.handler, r, false)
 }
 
 // RestClient returns twilio-go's client of Twilio's REST API (2010-04-01),
@@ -113,10 +121,6 @@ func (t *rewriteHost) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return t.next.RoundTrip(r2)
 }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // serveInMemory answers r with h, in the calling goroutine. ownHeader gives
 // h a copy of r's headers, for a handler that may change them (an app's);
