@@ -210,39 +210,38 @@ func (f *Fake) ClearFaults() {
 // http.ErrAbortHandler).
 var ErrConnectionDropped = errors.New("fakeapi: connection dropped without an answer")
 
-// faulty applies the injected faults to the REST requests h serves.
-func (f *Fake) faulty(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, restPrefix) {
-			h.ServeHTTP(w, r)
-			return
+// serveFaulty applies the injected faults to the REST requests h
+// serves: r is served by h unless a fault applies to it.
+func (f *Fake) serveFaulty(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	if !strings.HasPrefix(r.URL.Path, restPrefix) {
+		h.ServeHTTP(w, r)
+		return
+	}
+	fs, ok := f.faults.take(r)
+	if !ok {
+		h.ServeHTTP(w, r)
+		return
+	}
+	callSid := callInPath(r.URL.Path)
+	if fs.Latency > 0 {
+		f.noteFault(callSid, 0, fmt.Sprintf("fault %s delays %s %s by %s", fs.ID, r.Method, r.URL.Path, fs.Latency))
+		if err := f.delay(r.Context(), fs.Latency); err != nil {
+			return // the client gave up
 		}
-		fs, ok := f.faults.take(r)
-		if !ok {
-			h.ServeHTTP(w, r)
-			return
+	}
+	switch {
+	case fs.Drop:
+		f.noteFault(callSid, 0, fmt.Sprintf("fault %s drops the connection of %s %s", fs.ID, r.Method, r.URL.Path))
+		panic(http.ErrAbortHandler)
+	case fs.Status != 0:
+		f.noteFault(callSid, fs.Code, fmt.Sprintf("fault %s answers %s %s with %d / %d %s", fs.ID, r.Method, r.URL.Path, fs.Status, fs.Code, fs.Message))
+		if fs.Status == http.StatusTooManyRequests || fs.Status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
 		}
-		callSid := callInPath(r.URL.Path)
-		if fs.Latency > 0 {
-			f.noteFault(callSid, 0, fmt.Sprintf("fault %s delays %s %s by %s", fs.ID, r.Method, r.URL.Path, fs.Latency))
-			if err := f.delay(r.Context(), fs.Latency); err != nil {
-				return // the client gave up
-			}
-		}
-		switch {
-		case fs.Drop:
-			f.noteFault(callSid, 0, fmt.Sprintf("fault %s drops the connection of %s %s", fs.ID, r.Method, r.URL.Path))
-			panic(http.ErrAbortHandler)
-		case fs.Status != 0:
-			f.noteFault(callSid, fs.Code, fmt.Sprintf("fault %s answers %s %s with %d / %d %s", fs.ID, r.Method, r.URL.Path, fs.Status, fs.Code, fs.Message))
-			if fs.Status == http.StatusTooManyRequests || fs.Status == http.StatusServiceUnavailable {
-				w.Header().Set("Retry-After", "1")
-			}
-			wire.WriteError(w, &wire.Error{Status: fs.Status, Code: fs.Code, Message: fs.Message})
-		default:
-			h.ServeHTTP(w, r)
-		}
-	})
+		wire.WriteError(w, &wire.Error{Status: fs.Status, Code: fs.Code, Message: fs.Message})
+	default:
+		h.ServeHTTP(w, r)
+	}
 }
 
 // delay waits d: wall time with ClockReal (bounded by ctx), virtual time

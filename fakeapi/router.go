@@ -107,25 +107,42 @@ func (f *Fake) Routes() []string {
 // routes builds the fake's HTTP face. Go's ServeMux cannot match
 // "{Sid}.json", so resource paths match the whole last segment ({file}) and
 // strip ".json" (see resourceSid).
-func (f *Fake) routes() http.Handler {
-	dispatch := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isClean(r.URL.Path) && r.URL.Path != cleanPath(r.URL.Path) {
-			// ServeMux would redirect to the clean path with an HTML
-			// body; Twilio knows no such resource.
-			wire.WriteError(w, wire.NotFound(r.URL.Path))
-			return
-		}
-		mux := sharedMux()
-		if h, rr, ok := matchREST(r); ok {
-			f.serveREST(w, rr, h)
-			return
-		}
-		mux.ServeHTTP(&fakeWriter{w, f}, r)
-	})
-	// Every request needs the account's credentials, whatever its path or
-	// method, checked here once for every route; then injected faults
-	// apply.
-	return f.authenticated(f.faulty(dispatch))
+func (f *Fake) routes() http.Handler { return (*fakeHandler)(f) }
+
+// fakeHandler is a fake as its HTTP face. Every request needs the
+// account's credentials, whatever its path or method, checked here once
+// for every route; then injected faults apply (serveFaulty), then the
+// request goes to its route (dispatch). The fake is the handler itself,
+// so that a new fake allocates no chain of handlers.
+type fakeHandler Fake
+
+func (h *fakeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f := (*Fake)(h)
+	r, ok := f.authorize(r)
+	if !ok {
+		unauthorized(w)
+		return
+	}
+	f.serveFaulty(w, r, (*dispatcher)(f))
+}
+
+// dispatcher is a fake as the handler that sends a request to its route.
+type dispatcher Fake
+
+func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f := (*Fake)(d)
+	if !isClean(r.URL.Path) && r.URL.Path != cleanPath(r.URL.Path) {
+		// ServeMux would redirect to the clean path with an HTML
+		// body; Twilio knows no such resource.
+		wire.WriteError(w, wire.NotFound(r.URL.Path))
+		return
+	}
+	mux := sharedMux()
+	if h, rr, ok := matchREST(r); ok {
+		f.serveREST(w, rr, h)
+		return
+	}
+	mux.ServeHTTP(&fakeWriter{w, f}, r)
 }
 
 // serveREST serves a REST route: the account in the path, the form, and
