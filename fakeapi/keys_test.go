@@ -148,3 +148,41 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// Fakes of different accounts made in turn, as tests make them, each
+// accept their own account's credentials and refuse the others', whatever
+// fake came before.
+func TestAccountsInTurn(t *testing.T) {
+	accounts := []struct{ sid, token string }{
+		{fakeapi.DefaultAccountSid, fakeapi.DefaultAuthToken},
+		{"AC" + strings.Repeat("1", 32), strings.Repeat("a", 32)},
+		{"AC" + strings.Repeat("1", 32), strings.Repeat("b", 32)},
+		{fakeapi.DefaultAccountSid, fakeapi.DefaultAuthToken},
+	}
+	for i, acct := range accounts {
+		f, err := fakeapi.New(fakeapi.Options{AccountSid: acct.sid, AuthToken: acct.token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, other := range accounts {
+			req, err := http.NewRequest("GET", "https://api.twilio.com/2010-04-01/Accounts/"+acct.sid+"/Calls.json", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.SetBasicAuth(other.sid, other.token)
+			resp, err := f.HTTPClient().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			want := http.StatusUnauthorized
+			if other == acct {
+				want = http.StatusOK
+			}
+			if resp.StatusCode != want {
+				t.Errorf("fake %d, credentials of account %d: HTTP %d, want %d", i, j, resp.StatusCode, want)
+			}
+		}
+		f.Close()
+	}
+}
