@@ -5,12 +5,16 @@ import "sort"
 // traceChunk is the number of entries in each chunk of the trace.
 const traceChunk = 4096
 
+// traceFirstChunk is the room the first chunk starts with: a short
+// scenario's trace (a call, a hold, hang-ups) is some tens of entries.
+const traceFirstChunk = 64
+
 // traceLog holds the trace in chunks of traceChunk entries, so that it
 // grows without copying what it already holds. As one slice it was copied
 // whole each time it grew: with the millions of entries of a long
 // `holdlab serve` run, hundreds of megabytes at once, under the fake's
-// lock. The first chunk grows like a slice (a short scenario pays for what
-// it uses); later ones are allocated whole.
+// lock. The first chunk starts with room for a short scenario and grows
+// like a slice; later ones are allocated whole.
 //
 // With a limit it is a ring: it keeps the limit's number of newest entries
 // and forgets the oldest, a whole chunk of storage at a time (the chunk it
@@ -49,7 +53,9 @@ func (t *traceLog) push() *Entry {
 	n := len(t.chunks)
 	switch {
 	case n == 0:
-		t.chunks = append(t.chunks, nil)
+		// Room for a short scenario's trace at once: from one entry,
+		// doubling, it would be copied about seven times on the way.
+		t.chunks = append(t.chunks, make([]Entry, 0, traceFirstChunk))
 	case len(t.chunks[n-1]) == traceChunk:
 		next := t.spare
 		t.spare = nil
