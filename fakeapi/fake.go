@@ -325,6 +325,7 @@ func (f *Fake) runLocked() {
 			res := f.perform(context.Background(), eff)
 			f.mu.Lock()
 			f.eng.Deliver(eff.ID, res)
+			f.eng.Release(eff) // perform kept nothing of it
 			continue
 		}
 		if !f.eng.Step(f.target) {

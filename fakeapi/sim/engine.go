@@ -67,6 +67,8 @@ type Engine struct {
 		text string
 	}
 	pending map[uint64]*pendingFetch
+	// spareParams are parameter sets released (Release) for reuse.
+	spareParams []paramSet
 
 	ids   *wire.SIDGenerator
 	calls map[string]*Call
@@ -316,6 +318,8 @@ type Effect struct {
 	// Purpose names the request for people: "voice url", "dial action",
 	// "status callback (completed)".
 	Purpose string
+
+	own paramSet // the storage of Params, when the engine may reuse it (Release)
 }
 
 // Result is the app's answer to an Effect.
@@ -372,6 +376,17 @@ func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params ur
 	both.p = pendingFetch{eff: eff, call: c, onReply: onReply}
 	e.effects = append(e.effects, eff)
 	e.pending[eff.ID] = &both.p
+	return eff
+}
+
+// emitSet emits an effect whose parameters are p's, which Release may
+// hand back for reuse. A paramSet without its values array (a map made
+// otherwise) is not reused.
+func (e *Engine) emitSet(kind EffectKind, c *Call, rawURL, method string, p paramSet, purpose string, onReply func(Result)) *Effect {
+	eff := e.emit(kind, c, rawURL, method, p.v, purpose, onReply)
+	if p.vals != nil {
+		eff.own = p
+	}
 	return eff
 }
 
