@@ -67,8 +67,9 @@ type Engine struct {
 		text string
 	}
 	pending map[uint64]*pendingFetch
-	// spareParams are parameter sets released (Release) for reuse.
-	spareParams []paramSet
+	// spareParams and spareEffects were released (Release) for reuse.
+	spareParams  []paramSet
+	spareEffects []*Effect
 
 	ids   *wire.SIDGenerator
 	calls map[string]*Call
@@ -319,7 +320,8 @@ type Effect struct {
 	// "status callback (completed)".
 	Purpose string
 
-	own paramSet // the storage of Params, when the engine may reuse it (Release)
+	own  paramSet     // the storage of Params, when the engine may reuse it (Release)
+	pend pendingFetch // what the engine keeps of it until its answer (pending)
 }
 
 // Result is the app's answer to an Effect.
@@ -363,19 +365,23 @@ type pendingFetch struct {
 
 func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params url.Values, purpose string, onReply func(Result)) *Effect {
 	e.effectID++
-	// The effect and what the engine keeps of it until its answer, in one
-	// allocation.
-	both := &struct {
-		eff Effect
-		p   pendingFetch
-	}{eff: Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}}
-	eff := &both.eff
+	// The effect and what the engine keeps of it until its answer are one
+	// allocation, or one a driver released.
+	var eff *Effect
+	if n := len(e.spareEffects); n > 0 {
+		eff = e.spareEffects[n-1]
+		e.spareEffects[n-1] = nil
+		e.spareEffects = e.spareEffects[:n-1]
+	} else {
+		eff = new(Effect)
+	}
+	*eff = Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}
 	if c != nil {
 		eff.CallSid = c.Sid
 	}
-	both.p = pendingFetch{eff: eff, call: c, onReply: onReply}
+	eff.pend = pendingFetch{eff: eff, call: c, onReply: onReply}
 	e.effects = append(e.effects, eff)
-	e.pending[eff.ID] = &both.p
+	e.pending[eff.ID] = &eff.pend
 	return eff
 }
 

@@ -27,9 +27,11 @@ func TestReleasedEffectsSendTheSameWebhooks(t *testing.T) {
 					reqs = append(reqs, eff.Method+" "+eff.URL+" "+eff.Params.Encode())
 					w.e.Deliver(eff.ID, w.app.perform(eff))
 					if release {
+						purpose := eff.Purpose
 						w.e.Release(eff)
+						w.e.Release(eff) // a second time does nothing
 						if eff.Params != nil {
-							t.Fatalf("%s: Params still set after Release", eff.Purpose)
+							t.Fatalf("%s: Params still set after Release", purpose)
 						}
 					}
 					continue
@@ -40,8 +42,13 @@ func TestReleasedEffectsSendTheSameWebhooks(t *testing.T) {
 			}
 			w.e.SetNow(until)
 		}
-		if release && len(w.e.spareParams) == 0 {
-			t.Error("no parameters released for reuse")
+		if release && (len(w.e.spareParams) == 0 || len(w.e.spareEffects) == 0) {
+			t.Error("no effect or parameters released for reuse")
+		}
+		for i, eff := range w.e.spareEffects {
+			if slices.Contains(w.e.spareEffects[i+1:], eff) {
+				t.Error("an effect released twice is kept twice for reuse")
+			}
 		}
 		return reqs, w.traceText()
 	}

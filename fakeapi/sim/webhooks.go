@@ -32,28 +32,32 @@ func (e *Engine) newParamSet(n int) paramSet {
 	return paramSet{v: make(url.Values, n), vals: make([]string, 0, n)}
 }
 
-// maxSpareParams bounds the released paramSets kept for reuse: a step
-// emits a few webhooks, a driver performs them one by one.
-const maxSpareParams = 8
+// maxSpare bounds the released effects, and parameter sets, kept for
+// reuse: a step emits a few webhooks, a driver performs them one by one.
+const maxSpare = 8
 
 // Release tells the engine that the driver is done with eff, whose answer
 // it has delivered: neither eff nor its Params will be read again. The
-// engine may then reuse the storage of Params for a later webhook (a map
-// and an array of values per webhook, the largest part of what emitting
-// one allocates); eff.Params is nil afterwards. Calling it is optional: a
-// driver that keeps its effects, or their parameters, does not call it.
+// engine may then reuse eff, and the storage of its Params (a map and an
+// array of values), for a later webhook: most of what emitting one
+// allocates. eff is zeroed (its Params nil) until reused. Calling it, once
+// per effect, is optional: a driver that keeps its effects, or their
+// parameters, does not call it.
 func (e *Engine) Release(eff *Effect) {
-	s := eff.own
-	if s.v == nil {
-		return
+	if eff.ID == 0 {
+		return // released already
 	}
 	if _, waiting := e.pending[eff.ID]; waiting {
 		return // not delivered: the engine may still read it
 	}
-	eff.own, eff.Params = paramSet{}, nil
+	s := eff.own
+	*eff = Effect{}
+	if len(e.spareEffects) < maxSpare {
+		e.spareEffects = append(e.spareEffects, eff)
+	}
 	// A map that grew past two groups' worth of entries costs more to
 	// clear than a new one: leave it to the collector.
-	if len(s.v) > maxParamsSmall+2 || len(e.spareParams) == maxSpareParams {
+	if s.v == nil || len(s.v) > maxParamsSmall+2 || len(e.spareParams) == maxSpare {
 		return
 	}
 	clear(s.v)
