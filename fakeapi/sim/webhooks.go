@@ -33,8 +33,9 @@ func (e *Engine) newParamSet(n int) paramSet {
 }
 
 // maxSpare bounds the released effects, and parameter sets, kept for
-// reuse: a step emits a few webhooks, a driver performs them one by one.
-const maxSpare = 8
+// reuse: a step emits a few webhooks, a driver performs them one by one,
+// and concurrent callers may make a few more wait their turn.
+const maxSpare = 32
 
 // Release tells the engine that the driver is done with eff, whose answer
 // it has delivered: neither eff nor its Params will be read again. The
