@@ -117,6 +117,12 @@ type Fake struct {
 	done    chan struct{}      // closed when the clock's goroutine is done
 	closing sync.Once
 
+	// ClockManual: the driver has performed a webhook and waits for mu to
+	// deliver its answer (driverWaits); driverBack, on mu, tells when it
+	// has it (awaitDriverLocked).
+	driverWaits atomic.Bool
+	driverBack  sync.Cond
+
 	faults  faultSet // injected faults (faults.go); own lock
 	keys    keyStore // API keys (keys.go); own lock
 	events  eventHub // the event stream's readers (control_events.go); own lock
@@ -253,6 +259,7 @@ func (f *Fake) Do(fn func(e *sim.Engine) error) error {
 		return f.doReal(fn)
 	}
 	f.mu.Lock()
+	f.awaitDriverLocked()
 	err := fn(f.eng)
 	f.driveLocked()
 	f.mu.Unlock()
@@ -337,8 +344,12 @@ func (f *Fake) runLocked() {
 		if eff := f.eng.NextEffect(); eff != nil {
 			f.mu.Unlock()
 			res := f.perform(context.Background(), eff)
+			f.driverWaits.Store(true)
 			f.mu.Lock()
+			f.driverWaits.Store(false)
+			f.driverBack.Broadcast()
 			f.eng.Deliver(eff.ID, res)
+			f.eng.Release(eff) // perform kept nothing of it
 			continue
 		}
 		if !f.eng.Step(f.target) {
@@ -347,6 +358,23 @@ func (f *Fake) runLocked() {
 	}
 	f.eng.SetNow(f.target)
 	f.driving = false
+}
+
+// awaitDriverLocked lets the driver, if it waits for f.mu to deliver the
+// answer to a webhook, have it first: with concurrent callers the driver
+// performs every webhook, in order, so that it is what bounds their
+// throughput, and sync.Mutex favours the callers arriving over a waiter
+// woken up. Without this the driver falls behind and the webhooks not
+// performed yet pile up. The driver never waits for it while an app's
+// handler runs (perform), so that a handler calling the REST API back
+// does not wait here. f.mu must be held; it is held again on return.
+func (f *Fake) awaitDriverLocked() {
+	for f.driverWaits.Load() {
+		if f.driverBack.L == nil { // set here, always under f.mu
+			f.driverBack.L = &f.mu
+		}
+		f.driverBack.Wait()
+	}
 }
 
 // perform sends one webhook to the app and classifies its answer. It is

@@ -29,7 +29,7 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 	}
 	// UNCONFIRMED: conference SequenceNumber starts at 1 here.
 	cf.cbSeq++
-	p := newParamSet(maxParamsSmall + len(extra)) // room for every parameter below: the map never grows
+	p := e.newParamSet(maxParamsSmall + len(extra)) // room for every parameter below: the map never grows
 	p.set("AccountSid", e.cfg.AccountSid)
 	p.set("ConferenceSid", cf.Sid)
 	p.set("FriendlyName", cf.FriendlyName)
@@ -52,11 +52,10 @@ func (e *Engine) confEvent(cf *Conference, event string, pt *Participant, extra 
 			p.set("CallSidToCoach", pt.CallSidToCoach)
 		}
 	}
-	v := p.v
 	for k, vs := range extra {
-		v[k] = vs
+		p.v[k] = vs
 	}
-	e.emit(EffectCallback, c, cf.cbURL, cf.cbMethod, v, confPurpose(event), nil)
+	e.emitSet(EffectCallback, c, cf.cbURL, cf.cbMethod, p, confPurpose(event), nil)
 }
 
 // confPurposes are the Effect.Purpose of the conference status callbacks,

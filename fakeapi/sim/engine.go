@@ -67,6 +67,9 @@ type Engine struct {
 		text string
 	}
 	pending map[uint64]*pendingFetch
+	// spareParams and spareEffects were released (Release) for reuse.
+	spareParams  []paramSet
+	spareEffects []*Effect
 
 	ids   *wire.SIDGenerator
 	calls map[string]*Call
@@ -316,6 +319,9 @@ type Effect struct {
 	// Purpose names the request for people: "voice url", "dial action",
 	// "status callback (completed)".
 	Purpose string
+
+	own  paramSet     // the storage of Params, when the engine may reuse it (Release)
+	pend pendingFetch // what the engine keeps of it until its answer (pending)
 }
 
 // Result is the app's answer to an Effect.
@@ -359,19 +365,34 @@ type pendingFetch struct {
 
 func (e *Engine) emit(kind EffectKind, c *Call, rawURL, method string, params url.Values, purpose string, onReply func(Result)) *Effect {
 	e.effectID++
-	// The effect and what the engine keeps of it until its answer, in one
-	// allocation.
-	both := &struct {
-		eff Effect
-		p   pendingFetch
-	}{eff: Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}}
-	eff := &both.eff
+	// The effect and what the engine keeps of it until its answer are one
+	// allocation, or one a driver released.
+	var eff *Effect
+	if n := len(e.spareEffects); n > 0 {
+		eff = e.spareEffects[n-1]
+		e.spareEffects[n-1] = nil
+		e.spareEffects = e.spareEffects[:n-1]
+	} else {
+		eff = new(Effect)
+	}
+	*eff = Effect{ID: e.effectID, Kind: kind, URL: rawURL, Method: method, Params: params, Purpose: purpose}
 	if c != nil {
 		eff.CallSid = c.Sid
 	}
-	both.p = pendingFetch{eff: eff, call: c, onReply: onReply}
+	eff.pend = pendingFetch{eff: eff, call: c, onReply: onReply}
 	e.effects = append(e.effects, eff)
-	e.pending[eff.ID] = &both.p
+	e.pending[eff.ID] = &eff.pend
+	return eff
+}
+
+// emitSet emits an effect whose parameters are p's, which Release may
+// hand back for reuse. A paramSet without its values array (a map made
+// otherwise) is not reused.
+func (e *Engine) emitSet(kind EffectKind, c *Call, rawURL, method string, p paramSet, purpose string, onReply func(Result)) *Effect {
+	eff := e.emit(kind, c, rawURL, method, p.v, purpose, onReply)
+	if p.vals != nil {
+		eff.own = p
+	}
 	return eff
 }
 

@@ -61,11 +61,11 @@ func (e *Engine) fetchTwiML(c *Call, rawURL, method string, extra url.Values, mo
 	}
 	params := e.callParams(c)
 	for k, vs := range extra {
-		params[k] = vs
+		params.v[k] = vs
 	}
 	c.wait = waitFetch
 	var id uint64
-	eff := e.emit(EffectTwiML, c, rawURL, method, params, purpose, func(r Result) {
+	eff := e.emitSet(EffectTwiML, c, rawURL, method, params, purpose, func(r Result) {
 		e.onTwiML(c, id, r, rawURL, mode, isFallback)
 	})
 	id = eff.ID

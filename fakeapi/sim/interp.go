@@ -158,10 +158,10 @@ func (e *Engine) actionCallback(c *Call, prog *program, action, method string, e
 	}
 	params := e.callParams(c)
 	if st != "" {
-		params.Set("CallStatus", string(st))
+		params.set("CallStatus", string(st))
 	}
 	for k, v := range extra {
-		params[k] = v
+		params.v[k] = v
 	}
-	e.emit(EffectCallback, c, target, orPOST(method), params, purpose, nil)
+	e.emitSet(EffectCallback, c, target, orPOST(method), params, purpose, nil)
 }

@@ -145,23 +145,23 @@ func (e *Engine) runnerFetch(r *mediaRunner, rawURL, method string, extra url.Va
 		e.runnerFail(r, 0)
 		return
 	}
-	var params url.Values
+	var params paramSet
 	if r.call != nil {
 		params = e.callParams(r.call)
 	} else {
-		params = url.Values{"AccountSid": {e.cfg.AccountSid}, "ApiVersion": {"2010-04-01"}}
+		params = paramSet{v: url.Values{"AccountSid": {e.cfg.AccountSid}, "ApiVersion": {"2010-04-01"}}}
 	}
 	if r.params != nil {
 		for k, vs := range r.params() {
-			params[k] = vs
+			params.v[k] = vs
 		}
 	}
 	for k, vs := range extra {
-		params[k] = vs
+		params.v[k] = vs
 	}
 	r.hearing = silence(fetchingDetail(r.what))
 	e.touchRunner(r)
-	eff := e.emit(EffectTwiML, r.call, rawURL, orPOST(method), params, r.purpose, nil)
+	eff := e.emitSet(EffectTwiML, r.call, rawURL, orPOST(method), params, r.purpose, nil)
 	p := e.pending[eff.ID]
 	p.runner, p.docURL = r, rawURL // Deliver hands the answer to runnerDoc
 	r.fetching = eff.ID

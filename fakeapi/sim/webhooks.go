@@ -18,11 +18,52 @@ type paramSet struct {
 	vals []string
 }
 
-// newParamSet returns a paramSet with room for n parameters. A map made
-// for up to 14 entries has 16 slots, one for 15 or 16 has 32, twice the
-// memory to clear: n should be what the webhook usually carries.
-func newParamSet(n int) paramSet {
+// newParamSet returns a paramSet with room for n parameters: one a driver
+// has released (Release) if there is one, else a new one. A map made for
+// up to 14 entries has 16 slots, one for 15 or 16 has 32, twice the memory
+// to clear: n should be what the webhook usually carries.
+func (e *Engine) newParamSet(n int) paramSet {
+	if k := len(e.spareParams); k > 0 {
+		p := e.spareParams[k-1]
+		e.spareParams[k-1] = paramSet{}
+		e.spareParams = e.spareParams[:k-1]
+		return p
+	}
 	return paramSet{v: make(url.Values, n), vals: make([]string, 0, n)}
+}
+
+// maxSpare bounds the released effects, and parameter sets, kept for
+// reuse: a step emits a few webhooks, a driver performs them one by one,
+// and concurrent callers may make a few more wait their turn.
+const maxSpare = 32
+
+// Release tells the engine that the driver is done with eff, whose answer
+// it has delivered: neither eff nor its Params will be read again. The
+// engine may then reuse eff, and the storage of its Params (a map and an
+// array of values), for a later webhook: most of what emitting one
+// allocates. eff is zeroed (its Params nil) until reused. Calling it, once
+// per effect, is optional: a driver that keeps its effects, or their
+// parameters, does not call it.
+func (e *Engine) Release(eff *Effect) {
+	if eff.ID == 0 {
+		return // released already
+	}
+	if _, waiting := e.pending[eff.ID]; waiting {
+		return // not delivered: the engine may still read it
+	}
+	s := eff.own
+	*eff = Effect{}
+	if len(e.spareEffects) < maxSpare {
+		e.spareEffects = append(e.spareEffects, eff)
+	}
+	// A map that grew past two groups' worth of entries costs more to
+	// clear than a new one: leave it to the collector.
+	if s.v == nil || len(s.v) > maxParamsSmall+2 || len(e.spareParams) == maxSpare {
+		return
+	}
+	clear(s.v)
+	clear(s.vals)
+	e.spareParams = append(e.spareParams, paramSet{v: s.v, vals: s.vals[:0]})
 }
 
 // set sets k to the single value s.
@@ -37,12 +78,12 @@ func (p *paramSet) set(k, s string) {
 const maxParamsSmall = 14
 
 // callParams are Twilio's standard voice request parameters for c.
-func (e *Engine) callParams(c *Call) url.Values {
+func (e *Engine) callParams(c *Call) paramSet {
 	// Room for the few parameters callers add (conference, Dial* and
 	// Queue* parameters), so that the map rarely grows.
-	p := newParamSet(maxParamsSmall)
+	p := e.newParamSet(maxParamsSmall)
 	e.addCallParams(&p, c)
-	return p.v
+	return p
 }
 
 // addCallParams sets Twilio's standard voice request parameters for c.
@@ -71,7 +112,7 @@ func (e *Engine) callback(c *Call, event string) {
 	if event == "completed" {
 		n += 2
 	}
-	p := newParamSet(n)
+	p := e.newParamSet(n)
 	e.addCallParams(&p, c)
 	if event == "initiated" {
 		p.set("CallStatus", "initiated")
@@ -86,8 +127,7 @@ func (e *Engine) callback(c *Call, event string) {
 		p.set("CallDuration", itoa(secs))
 		p.set("Duration", itoa((secs+59)/60)) // INFERRED: billed minutes
 	}
-	v := p.v
-	e.emit(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, v, callbackPurpose(event), nil)
+	e.emitSet(EffectCallback, c, c.StatusCallback, c.StatusCallbackMethod, p, callbackPurpose(event), nil)
 }
 
 // callbackPurpose is the Purpose of a status callback for event, without
