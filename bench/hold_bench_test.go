@@ -6,7 +6,11 @@
 // See README.md.
 package bench
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+	"time"
+)
 
 // ways are the three ways the scenario is run.
 var ways = []struct {
@@ -53,5 +57,53 @@ func BenchmarkHoldScenario(b *testing.B) {
 			}
 			b.ReportMetric(float64(n), "webhooks/op")
 		})
+	}
+}
+
+// BenchmarkHoldScenarioInterleaved runs the three ways in turn, a burst of
+// 8 scenarios each, and reports each way's time and CPU per scenario and
+// the Fake's ratios to twimulator. On a shared machine whose load comes and
+// goes over seconds, BenchmarkHoldScenario's sub-benchmarks, a second or
+// more apart, meet different loads; here the load of a moment weighs on
+// every way alike, so the ratios hold steadier. Each burst starts from a
+// collected heap (runtime.GC, not timed), so that it pays for collecting
+// its own garbage and none of the previous way's.
+//
+//	go test -run '^$' -bench HoldScenarioInterleaved -count 6 | tee out.txt
+//	benchstat out.txt
+//
+// An op is one round: a burst each way.
+func BenchmarkHoldScenarioInterleaved(b *testing.B) {
+	const burst = 8
+	type tally struct{ wall, cpu time.Duration }
+	sums := make([]tally, len(ways))
+	for b.Loop() {
+		for i, w := range ways {
+			// Each burst starts from a collected heap, so that it pays
+			// for collecting its own garbage, not the previous way's.
+			runtime.GC()
+			t0 := time.Now()
+			c0, _ := cpuTime()
+			for range burst {
+				w.run(b)
+			}
+			c1, _ := cpuTime()
+			sums[i].wall += time.Since(t0)
+			sums[i].cpu += c1 - c0
+		}
+	}
+	scenarios := float64(b.N * burst)
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / scenarios }
+	_, cpuOK := cpuTime()
+	for i, w := range ways {
+		b.ReportMetric(per(sums[i].wall), "us/"+w.name)
+		if cpuOK {
+			b.ReportMetric(per(sums[i].cpu), "cpu-us/"+w.name)
+		}
+	}
+	fake, twim := sums[2], sums[0]
+	b.ReportMetric(float64(fake.wall)/float64(twim.wall), "fake/twimulator-time")
+	if cpuOK && twim.cpu > 0 {
+		b.ReportMetric(float64(fake.cpu)/float64(twim.cpu), "fake/twimulator-cpu")
 	}
 }
