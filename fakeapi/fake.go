@@ -2,11 +2,13 @@ package fakeapi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -129,6 +131,10 @@ type Fake struct {
 	session string   // tells this fake from others served in turn (Session)
 
 	formApps formApps // the in-process apps that parse their form (appform.go)
+	// appTLS is the TLS state of each in-process app's https requests,
+	// shared by its requests as a real server's keep-alive connection
+	// shares it (read-only after New).
+	appTLS []appTLS
 }
 
 // New returns a running fake. Call Close when done with it.
@@ -188,6 +194,7 @@ func New(opts Options) (*Fake, error) {
 	// No Client.Timeout: perform bounds each webhook with its context's
 	// deadline, and a Timeout would start a second timer per request.
 	f.hosts = hostRouter{apps: opts.Apps, next: opts.WebhookTransport}
+	f.appTLS = appTLSStates(opts.Apps)
 	f.webhooks = http.Client{Transport: &f.hosts, CheckRedirect: webhook.CheckRedirect}
 	f.webhook = &f.webhooks
 	f.handler = f.routes()
@@ -199,6 +206,35 @@ func New(opts Options) (*Fake, error) {
 		go f.realClock(ctx)
 	}
 	return f, nil
+}
+
+// appTLS is the TLS state of an in-process app's https requests.
+type appTLS struct {
+	host  string // the app's key in Options.Apps
+	state tls.ConnectionState
+}
+
+// appTLSStates returns the TLS state of the https requests to each of
+// apps, its host without the port as the server name: in one allocation,
+// looked up by tlsFor.
+func appTLSStates(apps map[string]http.Handler) []appTLS {
+	states := make([]appTLS, 0, len(apps))
+	for host := range apps {
+		name, _, _ := strings.Cut(host, ":")
+		states = append(states, appTLS{host: host, state: tls.ConnectionState{HandshakeComplete: true, ServerName: name}})
+	}
+	return states
+}
+
+// tlsFor is the TLS state of the https requests to the app at host. A
+// fake has a few apps at most: a scan is quicker than a map.
+func (f *Fake) tlsFor(host string) *tls.ConnectionState {
+	for i := range f.appTLS {
+		if f.appTLS[i].host == host {
+			return &f.appTLS[i].state
+		}
+	}
+	return nil
 }
 
 // discardLogger is the logger of a fake without one: it drops every

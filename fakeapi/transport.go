@@ -382,7 +382,7 @@ func (f *Fake) performDirect(parent context.Context, eff *sim.Effect) (resp webh
 	if parses {
 		params = eff.Params
 	}
-	r := d.appRequest(ctx, u, p, params)
+	r := d.appRequest(ctx, u, p, params, f.tlsFor(u.Host))
 	w := memResponses.Get().(*memResponse)
 	defer putMemResponse(w)
 	err = serveAppDirect(app, w, r, p.URL)
@@ -405,19 +405,19 @@ func (f *Fake) performDirect(parent context.Context, eff *sim.Effect) (resp webh
 
 // directCall is what the direct path allocates for a webhook, in one
 // allocation: its context (unless its parent can end), and what the app's
-// request points to.
+// request points to but its TLS state, which is the app's (Fake.appTLS).
 type directCall struct {
 	ctx    webhookContext
 	values [5]string
 	url    url.URL
 	body   stringBody
-	tls    tls.ConnectionState
 }
 
 // appRequest is the server-side request an app's handler gets for p: what
 // serveInMemory makes of the request webhook.Request.HTTPRequest builds.
-// With params (p's parameters), its form is already parsed (appForm).
-func (a *directCall) appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared, params url.Values) *http.Request {
+// With params (p's parameters), its form is already parsed (appForm). An
+// https request has tlsState as its TLS state.
+func (a *directCall) appRequest(ctx context.Context, u webhook.PlainURL, p webhook.Prepared, params url.Values, tlsState *tls.ConnectionState) *http.Request {
 	a.values = [5]string{webhook.FormContentType, p.Signature, webhook.UserAgent, "*/*", p.IdempotencyToken}
 	vs := a.values[:]
 	h := make(http.Header, 5)
@@ -453,9 +453,7 @@ func (a *directCall) appRequest(ctx context.Context, u webhook.PlainURL, p webho
 		}
 	}
 	if u.Scheme == "https" {
-		host, _, _ := strings.Cut(u.Host, ":")
-		a.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: host}
-		r.TLS = &a.tls
+		r.TLS = tlsState
 	}
 	return r.WithContext(ctx)
 }
