@@ -395,11 +395,18 @@ func (f *Fake) performDirect(parent context.Context, eff *sim.Effect) (resp webh
 	if err := ctx.Err(); err != nil {
 		return webhook.Response{Err: urlError(p, err)}, true
 	}
-	body := append(make([]byte, 0, w.body.Len()), w.body.Bytes()...)
 	switch w.status {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return f.followRedirect(ctx, wr, w, body), true
+		return f.followRedirect(ctx, wr, w, bytes.Clone(w.body.Bytes())), true
 	}
+	if eff.Kind == sim.EffectCallback {
+		// The engine ignores a callback's answer but for its status and
+		// type: w's body (reused once this returns) is only measured.
+		resp := webhook.Answered(w.status, w.header, w.body.Bytes(), maxWebhookBody)
+		resp.Body = nil
+		return resp, true
+	}
+	body := append(make([]byte, 0, w.body.Len()), w.body.Bytes()...) // the engine parses it once this returns
 	return webhook.Answered(w.status, w.header, body, maxWebhookBody), true
 }
 
