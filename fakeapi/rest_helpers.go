@@ -250,7 +250,7 @@ func seconds(form url.Values, name string, lo, hi int) (time.Duration, error) {
 func statusEvents(raw []string, allowed map[string]bool) ([]string, error) {
 	var out []string
 	for _, v := range raw {
-		for _, ev := range strings.Fields(v) {
+		for ev := range strings.FieldsSeq(v) { // no slice of the fields
 			if !allowed[ev] {
 				return nil, wire.InvalidParameter(wire.CodeInvalidParameter, "StatusCallbackEvent", ev)
 			}
