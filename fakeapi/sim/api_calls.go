@@ -63,7 +63,7 @@ func (e *Engine) CreateCall(p CallParams) (*Call, error) {
 	if p.Record {
 		e.recordOnAnswer(c, p.Recording)
 	}
-	e.notef(c, KindREST, facts{rest: restRef("POST", "Calls")}, "POST /Calls creates %s: %s -> %s", e.name(c), p.From, p.To)
+	e.traceText(c, KindREST, 0, "POST /Calls creates "+e.name(c)+": "+p.From+" -> "+p.To, facts{rest: restRef("POST", "Calls")})
 	e.after(0, func() { e.dispatch(c) })
 	e.flushHearing()
 	return c, nil
@@ -82,7 +82,7 @@ func (e *Engine) PlaceCall(from, to string) (*Call, error) {
 	}
 	c := e.newCall(DirectionInbound, from, to, nil)
 	e.attachPhone(c, from)
-	e.tracef(c, KindPhone, "%s calls %s", e.nameOr(c, from), to)
+	e.traceText(c, KindPhone, 0, e.nameOr(c, from)+" calls "+to, facts{})
 	e.startInbound(c, n)
 	e.connectPhone(c)
 	e.flushHearing()

@@ -61,7 +61,7 @@ func (e *Engine) CreateNumber(p NumberParams) (*PhoneNumber, error) {
 	applyNumber(n, p)
 	e.numbers[n.PhoneNumber] = n
 	e.numberOrder = append(e.numberOrder, n)
-	e.notef(nil, KindREST, facts{rest: restRef("POST", "IncomingPhoneNumbers")}, "IncomingPhoneNumber %s (%s) now belongs to the account; VoiceUrl %s", n.PhoneNumber, wire.Short(n.Sid), n.VoiceURL)
+	e.traceText(nil, KindREST, 0, "IncomingPhoneNumber "+n.PhoneNumber+" ("+wire.Short(n.Sid)+") now belongs to the account; VoiceUrl "+n.VoiceURL, facts{rest: restRef("POST", "IncomingPhoneNumbers")})
 	return n, nil
 }
 

@@ -128,8 +128,23 @@ func (x *callIndex) remove(c *Call) {
 // time may have changed with it).
 func (x *callIndex) moved(c *Call, old Status) {
 	x.gen++
-	removeFrom(x.byStatus, old, c.seq)
-	addTo(x.byStatus, c.Status, c.seq, c)
+	// The call's node moves from one set to the other, and the sets of
+	// the few statuses stay when empty: a status change allocates
+	// nothing once each status has its set.
+	var n *seqNode[*Call]
+	if s := x.byStatus[old]; s != nil {
+		n = s.take(c.seq)
+	}
+	if n == nil {
+		addTo(x.byStatus, c.Status, c.seq, c)
+	} else {
+		s := x.byStatus[c.Status]
+		if s == nil {
+			s = &seqSet[*Call]{}
+			x.byStatus[c.Status] = s
+		}
+		s.insertNode(n)
+	}
 	x.times(c)
 }
 
@@ -157,7 +172,9 @@ func (x *callIndex) size() int {
 		}
 	}
 	for _, s := range x.byStatus {
-		n += 1 + s.Len()
+		if s.Len() > 0 { // a status's set stays when empty (moved)
+			n += 1 + s.Len()
+		}
 	}
 	return n
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -183,7 +184,7 @@ func confName(cf *Conference) string { return cf.FriendlyName }
 // dialConference runs <Dial><Conference>. It returns true when the call
 // simply goes on with the next verb.
 func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Conference) bool {
-	e.tracef(c, KindVerb, "%s <Dial><Conference> %s (%s)", e.name(c), n.Room, confFlags(d, n))
+	e.traceText(c, KindVerb, 0, e.name(c)+" <Dial><Conference> "+n.Room+" ("+confFlags(d, n)+")", facts{})
 	cf := e.liveConference(n.Room)
 	if n.ParticipantLabel != "" && cf != nil && cf.byLabel(n.ParticipantLabel) != nil {
 		e.traceCode(c, KindError, 16025, "%s is not added to conference %s: participantLabel %q is already taken; the call moves on to the next verb", e.name(c), n.Room, n.ParticipantLabel)
@@ -243,11 +244,11 @@ func (e *Engine) dialConference(c *Call, p *program, d *twiml.Dial, n *twiml.Con
 		}
 	}
 	if created {
-		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s (%s) is created", n.Room, wire.Short(cf.Sid))
+		e.traceText(c, KindConf, 0, "conference "+n.Room+" ("+wire.Short(cf.Sid)+") is created", facts{room: confRef(cf)})
 		e.fixCallbacks(cf, pt)
 		e.conferenceRecord(cf, c, p, n) // <Conference record> (recording.go)
 	} else if n.StatusCallback != "" || len(n.StatusCallbackEvent) > 0 {
-		e.notef(c, KindConf, facts{room: confRef(cf)}, "%s's statusCallback settings are ignored: conference %s keeps those of its first participant", e.name(c), n.Room)
+		e.traceText(c, KindConf, 0, e.name(c)+"'s statusCallback settings are ignored: conference "+n.Room+" keeps those of its first participant", facts{room: confRef(cf)})
 	}
 	cf.add(pt)
 	c.part = pt
@@ -321,7 +322,7 @@ func (e *Engine) joinConference(pt *Participant) {
 	if pt.Beep == "true" || pt.Beep == "onEnter" {
 		beep = "; a beep announces it"
 	}
-	e.notef(c, KindConf, facts{room: confRef(cf)}, "%s joins conference %s as participant %d%s", e.name(c), confName(cf), n, beep)
+	e.traceText(c, KindConf, 0, e.name(c)+" joins conference "+confName(cf)+" as participant "+strconv.Itoa(n)+beep, facts{room: confRef(cf)})
 	e.confEvent(cf, "participant-join", pt, nil)
 	if pt.Hold {
 		e.startHold(pt)
@@ -334,7 +335,7 @@ func (e *Engine) joinConference(pt *Participant) {
 		if n < 2 {
 			why = "it waits for a second participant"
 		}
-		e.notef(c, KindConf, facts{room: confRef(cf)}, "conference %s does not start yet (%s): %s hears wait music", confName(cf), why, e.name(c))
+		e.traceText(c, KindConf, 0, "conference "+confName(cf)+" does not start yet ("+why+"): "+e.name(c)+" hears wait music", facts{room: confRef(cf)})
 		e.startWait(pt)
 	}
 	e.roomTouch(pt, change)
@@ -349,7 +350,7 @@ func canStart(cf *Conference) bool {
 func (e *Engine) startConference(cf *Conference, by *Participant) {
 	cf.Status = ConferenceInProgress
 	cf.DateUpdated = e.now
-	e.notef(by.call, KindConf, facts{room: confRef(cf)}, "conference %s starts (init -> in-progress) as %s joins", confName(cf), e.name(by.call))
+	e.traceText(by.call, KindConf, 0, "conference "+confName(cf)+" starts (init -> in-progress) as "+e.name(by.call)+" joins", facts{room: confRef(cf)})
 	for p := range cf.all() {
 		if p.wait != nil {
 			e.stopRunner(p.wait)

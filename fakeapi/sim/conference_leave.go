@@ -34,7 +34,7 @@ func (e *Engine) leaveConference(pt *Participant, how leaveHow, st Status, why s
 	}
 	if wasJoined {
 		pt.left = true
-		e.notef(c, KindConf, facts{room: confRef(cf), cause: leaveCauses[how]}, "%s leaves conference %s (%s)", e.name(c), confName(cf), leaveText(inConference, how))
+		e.traceText(c, KindConf, 0, e.name(c)+" leaves conference "+confName(cf)+" ("+leaveText(inConference, how)+")", facts{room: confRef(cf), cause: leaveCauses[how]})
 		e.confEvent(cf, "participant-leave", pt, url.Values{"ReasonParticipantLeft": {why}, "ParticipantCallStatus": {string(callStatus)}})
 	} else {
 		pt.failed = true
@@ -93,7 +93,7 @@ func (e *Engine) afterConference(pt *Participant, how leaveHow, st Status) {
 	// values). A conference Dial's action gets no DialCallSid or
 	// DialCallDuration, which belong to a dialed call.
 	params := url.Values{"DialCallStatus": {"answered"}}
-	e.notef(c, KindDial, facts{room: confRef(pt.conf), cause: leaveCauses[how]}, "%s's <Dial><Conference> ends: DialCallStatus=answered", e.name(c))
+	e.traceText(c, KindDial, 0, e.name(c)+"'s <Dial><Conference> ends: DialCallStatus=answered", facts{room: confRef(pt.conf), cause: leaveCauses[how]})
 	if how == leftHungUp {
 		e.actionCallback(c, pt.prog, pt.dial.Action, pt.dial.Method, params, st, "dial action (the caller is gone; the answer is ignored)")
 		return
@@ -116,7 +116,7 @@ func (e *Engine) endConference(cf *Conference, reason string, by *Participant) {
 		cf.CallSidEnding = by.CallSid
 		byCall = by.call
 	}
-	e.notef(byCall, KindConf, facts{room: confRef(cf), cause: Cause(reason)}, "conference %s ends: %s", confName(cf), reason)
+	e.traceText(byCall, KindConf, 0, "conference "+confName(cf)+" ends: "+reason, facts{room: confRef(cf), cause: Cause(reason)})
 	e.conferenceEnded(cf) // its recordings end (recording.go)
 	e.stopRunner(cf.announce)
 	why := "moderator_ended_conference"

@@ -223,6 +223,11 @@ func (e *Engine) rehear(c *Call) {
 		// short one does: append grows a large slice by a quarter, which
 		// copies it about four times as often.
 		c.intervals = slices.Grow(c.intervals, n)
+	} else if n == 0 && cap(c.intervals) == 0 {
+		// Room for a short call's hearings (ringback, wait music, the
+		// other party, hold, …) at once: from one, doubling, it would be
+		// allocated four times.
+		c.intervals = make([]heardInterval, 0, 8)
 	}
 	c.intervals = append(c.intervals, heardInterval{Start: e.now, Hearing: &line.h})
 	if lim := e.cfg.TraceLimit; lim > 0 && len(c.intervals) > lim {

@@ -380,8 +380,8 @@ func (k *invChecker) history() {
 	n := e.trace.len()
 	next := n
 	for i := from; i < n; i++ {
-		if en, prev := e.trace.at(i), e.trace.at(i-1); en.Seq <= prev.Seq || en.At.Before(prev.At) {
-			k.fail(en.Call, "trace entry %d is out of order", en.Seq)
+		if en, prev := e.trace.at(i), e.trace.at(i-1); en.seq <= prev.seq || en.at.Before(prev.at) {
+			k.fail(en.call, "trace entry %d is out of order", en.seq)
 			next = i
 			break
 		}

@@ -145,7 +145,7 @@ func TestIncrementalHistoryChecks(t *testing.T) {
 		stepSees bool
 	}{
 		{"an entry repeating the Seq of the last one checked", func(e *Engine, c *Call) string {
-			last := *e.trace.at(e.trace.len() - 1)
+			last := e.trace.entry(e.trace.at(e.trace.len() - 1))
 			e.trace.add(last)
 			return fmt.Sprintf("trace entry %d is out of order", last.Seq)
 		}, true},
@@ -170,8 +170,8 @@ func TestIncrementalHistoryChecks(t *testing.T) {
 		// after each step do not look at it again.
 		{"an entry changed before the ones checked", func(e *Engine, c *Call) string {
 			en := e.trace.at(1)
-			en.Seq = e.trace.at(0).Seq
-			return fmt.Sprintf("trace entry %d is out of order", en.Seq)
+			en.seq = e.trace.at(0).seq
+			return fmt.Sprintf("trace entry %d is out of order", en.seq)
 		}, false},
 	}
 	for _, tt := range tests {

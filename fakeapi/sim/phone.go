@@ -177,7 +177,7 @@ func (e *Engine) phoneAnswers(c *Call) {
 	if c.Status.Terminal() || c.Answered() {
 		return
 	}
-	e.tracef(c, KindPhone, "%s picks up", e.name(c))
+	e.traceText(c, KindPhone, 0, e.name(c)+" picks up", facts{})
 	e.answer(c, CausePhoneAnswered, "the phone answered")
 }
 
@@ -191,7 +191,7 @@ func (e *Engine) HangUp(sid string) error {
 	if c.Status.Terminal() {
 		return errNotInProgress()
 	}
-	e.tracef(c, KindPhone, "%s hangs up", e.name(c))
+	e.traceText(c, KindPhone, 0, e.name(c)+" hangs up", facts{})
 	e.farEndHangup(c)
 	e.flushHearing()
 	return nil

@@ -76,6 +76,23 @@ func (s *seqSet[T]) insert(k uint64, v T) {
 	s.root = seqMerge(seqMerge(lo, &seqNode[T]{key: k, prio: seqPrio(k), size: 1, v: v}), hi)
 }
 
+// take removes key k and returns its node, to insert again (insertNode);
+// nil if k is not in the set.
+func (s *seqSet[T]) take(k uint64) *seqNode[T] {
+	lo, rest := seqSplit(s.root, k)
+	mid, hi := seqSplit(rest, k+1)
+	s.root = seqMerge(lo, hi)
+	return mid
+}
+
+// insertNode adds n, a node take returned, whose key must not be in the
+// set: insert without allocating.
+func (s *seqSet[T]) insertNode(n *seqNode[T]) {
+	n.left, n.right, n.size = nil, nil, 1
+	lo, hi := seqSplit(s.root, n.key)
+	s.root = seqMerge(seqMerge(lo, n), hi)
+}
+
 // delete removes key k, if present.
 func (s *seqSet[T]) delete(k uint64) {
 	lo, rest := seqSplit(s.root, k)

@@ -114,15 +114,15 @@ func (e *Engine) TracePage(buf []Entry, f TraceFilter, max int) (page []Entry, n
 	i := e.trace.after(f.After)
 	for scanned := 0; i < n && len(buf) < max && scanned < tracePageScan; i, scanned = i+1, scanned+1 {
 		en := e.trace.at(i)
-		if f.Through != 0 && en.Seq > f.Through {
+		if f.Through != 0 && en.seq > f.Through {
 			return buf, next, true
 		}
-		next = en.Seq
-		if f.Call == "" || en.Call == f.Call {
-			buf = append(buf, *en)
+		next = en.seq
+		if f.Call == "" || en.call == f.Call {
+			buf = append(buf, e.trace.entry(en))
 		}
 	}
-	done = i >= n || (f.Through != 0 && e.trace.at(i).Seq > f.Through)
+	done = i >= n || (f.Through != 0 && e.trace.at(i).seq > f.Through)
 	return buf, next, done
 }
 
@@ -177,8 +177,10 @@ func (e *Engine) traceText(c *Call, kind EntryKind, code int, text string, f fac
 func (e *Engine) traceSid(sid string, kind EntryKind, code int, text string, f facts) {
 	e.seq++
 	en := e.trace.push()
-	en.Seq, en.At, en.Call, en.Kind, en.Code, en.Text = e.seq, e.now, sid, kind, code, text
-	f.fill(en)
+	en.seq, en.at, en.call, en.text = e.seq, e.now, sid, text
+	en.kind = e.trace.nameIndex(string(kind))
+	e.trace.setCode(en, code)
+	f.fill(&e.trace, en)
 	e.trace.keepLimit()
 	if e.cfg.OnTrace != nil {
 		e.cfg.OnTrace()

@@ -117,11 +117,12 @@ type facts struct {
 }
 
 // fill copies the facts into an entry.
-func (f *facts) fill(en *Entry) {
+func (f *facts) fill(t *traceLog, en *traceEntry) {
 	if f.other != nil {
-		en.Other = f.other.Sid
+		en.other = f.other.Sid
 	}
-	en.Room, en.Hearing, en.Cause, en.Webhook, en.REST = f.room, f.hearing, f.cause, f.webhook, f.rest
+	en.room, en.hearing, en.webhook, en.rest = f.room, f.hearing, f.webhook, f.rest
+	en.cause = t.nameIndex(string(f.cause))
 }
 
 // notef adds an entry with typed fields beside its text.

@@ -3,6 +3,7 @@ package sim
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // The chunked trace keeps every entry, in order, across chunk boundaries.
@@ -22,8 +23,8 @@ func TestTraceLog(t *testing.T) {
 			if got, w := log.from(i), want[min(i, len(want)):]; !slices.Equal(got, w) || (len(w) == 0) != (got == nil) {
 				t.Fatalf("from(%d) of %d: %d entries, want %d", i, len(want), len(got), len(w))
 			}
-			if i < len(want) && log.at(i).Seq != want[i].Seq {
-				t.Fatalf("at(%d) = %d, want %d", i, log.at(i).Seq, want[i].Seq)
+			if i < len(want) && log.at(i).seq != want[i].Seq {
+				t.Fatalf("at(%d) = %d, want %d", i, log.at(i).seq, want[i].Seq)
 			}
 		}
 	}
@@ -77,5 +78,37 @@ func TestTraceLogClear(t *testing.T) {
 	log.add(Entry{Seq: 99})
 	if got := log.from(0); len(got) != 1 || got[0].Seq != 99 {
 		t.Fatalf("after clear and add: %v", got)
+	}
+}
+
+// The log gives back every field of the entries it was given, whatever
+// their kind, cause and code: known names, names it has never seen, codes
+// beyond an int32.
+func TestTraceLogKeepsEveryField(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)
+	room, hearing := &RoomRef{Kind: RoomQueue, Name: "q"}, &Hearing{Kind: HearMedia}
+	webhook, rest := &WebhookRef{Purpose: "voice url"}, &RESTRef{Method: "POST", Path: "/Calls"}
+	tests := []struct {
+		name string
+		en   Entry
+	}{
+		{"empty", Entry{Seq: 1}},
+		{"known kind and cause", Entry{Seq: 2, At: at, Call: "CA1", Kind: KindConf, Code: 11200, Text: "t",
+			Other: "CA2", Room: room, Hearing: hearing, Cause: CauseHangup, Webhook: webhook, REST: rest}},
+		{"queue result as cause", Entry{Seq: 3, Kind: KindQueue, Cause: Cause("bridged")}},
+		{"conference ended", Entry{Seq: 4, Kind: KindConf, Cause: EndedLastLeft}},
+		{"unknown kind", Entry{Seq: 5, Kind: EntryKind("other"), Cause: Cause("bridged")}},
+		{"big code", Entry{Seq: 6, Kind: KindError, Code: 1 << 40}},
+		{"negative code", Entry{Seq: 7, Kind: KindFault, Code: -3}},
+	}
+	var log traceLog
+	for _, tt := range tests {
+		log.add(tt.en)
+	}
+	got := log.from(0)
+	for i, tt := range tests {
+		if got[i] != tt.en {
+			t.Errorf("%s: got %+v, want %+v", tt.name, got[i], tt.en)
+		}
 	}
 }
