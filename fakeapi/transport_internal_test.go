@@ -94,27 +94,34 @@ func TestDirectPathMatchesClient(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.url, func(t *testing.T) {
-			eff := &sim.Effect{URL: tc.url, Method: tc.method, Params: params}
-			got = nil
-			direct := answer(f, eff, true)
-			viaDirect := got
-			got = nil
-			client := answer(f, eff, false)
-			viaClient := got
-			if !reflect.DeepEqual(direct, client) {
-				t.Errorf("direct path answers\n%+v\nthe client\n%+v", direct, client)
-			}
-			if !reflect.DeepEqual(viaDirect, viaClient) {
-				t.Errorf("the app saw from the direct path\n%+v\nfrom the client\n%+v", viaDirect, viaClient)
-			}
-			if len(viaDirect) == 0 {
-				t.Error("the app saw no request")
-			}
+			compareDirectAndClient(t, f, &sim.Effect{URL: tc.url, Method: tc.method, Params: params}, &got)
 		})
 	}
 	// The app reads its bodies raw: no webhook builds it a form it never parses.
 	if f.formApps.parses("app.test") || f.formApps.parses("app.test:8443") {
 		t.Error("the direct path parses the forms of an app that does not")
+	}
+}
+
+// compareDirectAndClient performs eff by the direct path, then through
+// f.webhook, and checks that both give the same answer and that the app,
+// which appends what it sees to *got, saw the same.
+func compareDirectAndClient[T any](t *testing.T, f *Fake, eff *sim.Effect, got *[]T) {
+	t.Helper()
+	*got = nil
+	direct := answer(f, eff, true)
+	viaDirect := *got
+	*got = nil
+	client := answer(f, eff, false)
+	viaClient := *got
+	if direct != client {
+		t.Errorf("direct path answers\n%s\nthe client\n%s", direct, client)
+	}
+	if !reflect.DeepEqual(viaDirect, viaClient) {
+		t.Errorf("the app saw from the direct path\n%+v\nfrom the client\n%+v", viaDirect, viaClient)
+	}
+	if len(viaDirect) == 0 {
+		t.Error("the app saw no request")
 	}
 }
 
@@ -220,22 +227,7 @@ func TestDirectPathParsedForm(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.method+" "+tc.url, func(t *testing.T) {
-			eff := &sim.Effect{URL: tc.url, Method: tc.method, Params: params}
-			got = nil
-			direct := answer(f, eff, true)
-			viaDirect := got
-			got = nil
-			client := answer(f, eff, false)
-			viaClient := got
-			if direct != client {
-				t.Errorf("direct path answers\n%s\nthe client\n%s", direct, client)
-			}
-			if !reflect.DeepEqual(viaDirect, viaClient) {
-				t.Errorf("the app saw from the direct path\n%+v\nfrom the client\n%+v", viaDirect, viaClient)
-			}
-			if len(viaDirect) == 0 {
-				t.Error("the app saw no request")
-			}
+			compareDirectAndClient(t, f, &sim.Effect{URL: tc.url, Method: tc.method, Params: params}, &got)
 			if !reflect.DeepEqual(params, orig) {
 				t.Errorf("the engine's parameters changed to %v", params)
 			}
