@@ -99,14 +99,13 @@ type Options struct {
 // drive_real.go).
 type Fake struct {
 	opts    Options
-	webhook *http.Client // &webhooks
 	handler http.Handler
 	log     *slog.Logger
 
 	// The client of the webhooks not sent straight to an app, and its
 	// transport: part of the fake, not allocated apart.
-	webhooks http.Client
-	hosts    hostRouter
+	webhook http.Client
+	hosts   hostRouter
 
 	mu      sync.Mutex
 	eng     *sim.Engine
@@ -195,8 +194,8 @@ func New(opts Options) (*Fake, error) {
 	// deadline, and a Timeout would start a second timer per request.
 	f.hosts = hostRouter{apps: opts.Apps, next: opts.WebhookTransport}
 	f.appTLS = appTLSStates(opts.Apps)
-	f.webhooks = http.Client{Transport: &f.hosts, CheckRedirect: webhook.CheckRedirect}
-	f.webhook = &f.webhooks
+	f.webhook = http.Client{Transport: &f.hosts, CheckRedirect: webhook.CheckRedirect}
+	f.driverBack.L = &f.mu
 	f.handler = f.routes()
 	f.pool = webhookPool{limit: opts.WebhookConcurrency}
 	if opts.Clock == ClockReal {
@@ -406,9 +405,6 @@ func (f *Fake) runLocked() {
 // does not wait here. f.mu must be held; it is held again on return.
 func (f *Fake) awaitDriverLocked() {
 	for f.driverWaits.Load() {
-		if f.driverBack.L == nil { // set here, always under f.mu
-			f.driverBack.L = &f.mu
-		}
 		f.driverBack.Wait()
 	}
 }
@@ -433,7 +429,7 @@ func (f *Fake) perform(parent context.Context, eff *sim.Effect) sim.Result {
 		if err != nil {
 			return sim.Result{ErrCode: 11100, Err: err.Error()}
 		}
-		resp = webhook.Do(ctx, f.webhook, req, maxWebhookBody)
+		resp = webhook.Do(ctx, &f.webhook, req, maxWebhookBody)
 	}
 	r := sim.Result{StatusCode: resp.StatusCode, ContentType: resp.ContentType, Body: resp.Body, ErrCode: resp.ErrorCode()}
 	if resp.Err != nil {

@@ -141,7 +141,7 @@ func answer(f *Fake, eff *sim.Effect, direct bool) string {
 		if err != nil {
 			return err.Error()
 		}
-		resp = webhook.Do(ctx, f.webhook, req, maxWebhookBody)
+		resp = webhook.Do(ctx, &f.webhook, req, maxWebhookBody)
 	}
 	return fmt.Sprintf("status %d type %q location %q body %d %.40q err %v code %d", resp.StatusCode, resp.ContentType, resp.Location,
 		len(resp.Body), resp.Body, resp.Err, resp.ErrorCode())
