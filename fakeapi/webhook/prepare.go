@@ -157,16 +157,11 @@ func (r Request) Prepare(u PlainURL, authToken string) (Prepared, error) {
 	n := len(s.out)
 	s.out = s.appendSign(s.out, authToken)
 	nsig := len(s.out)
-	// The token's input: the method, the URL requested, the body.
-	s.tok = append(s.tok[:0], method...)
-	s.tok = append(s.tok, '\n')
-	if method == "GET" {
-		s.tok = append(s.tok, s.sig...)
+	if method == "GET" { // the URL requested is the one signed
+		s.tok = appendTokenInput(s.tok[:0], method, s.sig, body)
 	} else {
-		s.tok = append(s.tok, u.Raw...)
+		s.tok = appendTokenInput(s.tok[:0], method, u.Raw, body)
 	}
-	s.tok = append(s.tok, '\n')
-	s.tok = append(s.tok, body...)
 	s.out = appendToken(s.out, s.tok)
 	out := string(s.out)
 	if method == "GET" {
@@ -313,13 +308,19 @@ func (s *scratch) appendSign(dst []byte, authToken string) []byte {
 // idempotencyToken is the hex of the first half of SHA-256 over the
 // method, the URL and the body, one per line.
 func (s *scratch) idempotencyToken(method, url, body string) string {
-	s.tok = append(s.tok[:0], method...)
-	s.tok = append(s.tok, '\n')
-	s.tok = append(s.tok, url...)
-	s.tok = append(s.tok, '\n')
-	s.tok = append(s.tok, body...)
+	s.tok = appendTokenInput(s.tok[:0], method, url, body)
 	var buf [32]byte
 	return string(appendToken(buf[:0], s.tok))
+}
+
+// appendTokenInput appends the idempotency token's input to dst: the
+// method, the URL requested and the body, one per line.
+func appendTokenInput[U, B ~string | ~[]byte](dst []byte, method string, url U, body B) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, '\n')
+	dst = append(dst, url...)
+	dst = append(dst, '\n')
+	return append(dst, body...)
 }
 
 // appendToken appends to dst the idempotency token of input: the hex of
