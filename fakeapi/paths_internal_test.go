@@ -33,12 +33,13 @@ func FuzzIsClean(f *testing.F) {
 	})
 }
 
-// plainHTTPURL accepts only URLs url.Parse accepts as absolute http(s)
-// URLs with a host, and the usual ones among them.
-func TestPlainHTTPURL(t *testing.T) {
+// validURL accepts exactly the URLs url.Parse accepts as absolute http(s)
+// URLs with a host, whether it takes them as plain (webhook.ParsePlainURL)
+// or asks url.Parse.
+func TestValidURL(t *testing.T) {
 	for _, tt := range []struct {
 		url   string
-		plain bool
+		valid bool
 	}{
 		{"https://app.test/music", true},
 		{"http://127.0.0.1:8080/voice?a=1&b=two", true},
@@ -49,33 +50,35 @@ func TestPlainHTTPURL(t *testing.T) {
 		{"https://", false},
 		{"http:///x", false},
 		{"ftp://app.test/x", false},
-		{"HTTPS://app.test/x", false}, // url.Parse's to judge
-		{"https://user@app.test/x", false},
-		{"https://[::1]:80/x", false},
-		{"https://app.test/a%20b", false},
-		{"https://app.test/a#frag", false},
-		{"https://app.test/a b", false},
+		{"HTTPS://app.test/x", true},
+		{"https://user@app.test/x", true},
+		{"https://[::1]:80/x", true},
+		{"https://app.test/a%20b", true},
+		{"https://app.test/a#frag", true},
+		{"https://app.test/a b", true},
 		{"https://app.test:8a/x", false},
 		{"https://a:1:2/x", false},
-		{"https://app.test/é", false},
+		{"https://app.test/é", true},
 	} {
-		if got := plainHTTPURL(tt.url); got != tt.plain {
-			t.Errorf("plainHTTPURL(%q) = %v, want %v", tt.url, got, tt.plain)
+		if got := validURL(tt.url); got != tt.valid || got != parsesAsHTTPURL(tt.url) {
+			t.Errorf("validURL(%q) = %v, want %v (url.Parse: %v)", tt.url, got, tt.valid, parsesAsHTTPURL(tt.url))
 		}
 	}
 }
 
-func FuzzPlainHTTPURL(f *testing.F) {
+// parsesAsHTTPURL is validURL's judgement by url.Parse alone.
+func parsesAsHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+func FuzzValidURL(f *testing.F) {
 	for _, s := range []string{"https://app.test/music", "http://h:1/p?q", "https://a:1:2/", "http://h/%zz"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if !plainHTTPURL(s) {
-			return
-		}
-		u, err := url.Parse(s)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			t.Fatalf("plainHTTPURL(%q) = true, but url.Parse gives %+v, %v", s, u, err)
+		if got, want := validURL(s), parsesAsHTTPURL(s); got != want {
+			t.Fatalf("validURL(%q) = %v, url.Parse says %v", s, got, want)
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdlab/holdlab/fakeapi/sim"
+	"github.com/holdlab/holdlab/fakeapi/webhook"
 	"github.com/holdlab/holdlab/fakeapi/wire"
 )
 
@@ -127,69 +128,17 @@ func pageJSON[T, J any](f *Fake, w http.ResponseWriter, r restRequest, form url.
 
 // --- form parameters ---
 
-// validURL accepts absolute http and https URLs.
+// validURL accepts absolute http and https URLs. The URLs apps give are
+// plain (webhook.ParsePlainURL: a host of letters, digits, dots and
+// hyphens, a path of characters that need no escaping): they are accepted
+// without url.Parse and its allocations; any other is url.Parse's to judge.
 func validURL(s string) bool {
-	if plainHTTPURL(s) {
+	if _, ok := webhook.ParsePlainURL(s); ok {
 		return true
 	}
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
-
-// plainHTTPURL reports, without url.Parse and its allocations, that s is
-// an absolute http or https URL that url.Parse accepts, with a host: true
-// for the URLs apps give (a host of letters, digits, dots and hyphens, an
-// optional port, then a path and query of characters that need no
-// escaping); false means "ask url.Parse".
-func plainHTTPURL(s string) bool {
-	rest, ok := strings.CutPrefix(s, "https://")
-	if !ok {
-		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
-			return false
-		}
-	}
-	i := 0
-	for i < len(rest) && (urlSafe[rest[i]] == hostByte) {
-		i++
-	}
-	if i == 0 {
-		return false
-	}
-	if i < len(rest) && rest[i] == ':' {
-		for i++; i < len(rest) && '0' <= rest[i] && rest[i] <= '9'; i++ {
-		}
-	}
-	if i < len(rest) && rest[i] != '/' && rest[i] != '?' {
-		return false
-	}
-	for ; i < len(rest); i++ {
-		if urlSafe[rest[i]] == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// urlSafe classes the bytes of plainHTTPURL's URLs: hostByte for those of
-// a host name, pathByte for the other characters a path or query may hold
-// as they are (RFC 3986 unreserved, sub-delims, ':', '@', '/', '?'), 0
-// for the rest ('%', '#', spaces, controls, non-ASCII, ...).
-var urlSafe = func() (t [256]byte) {
-	for c := range 256 {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '-':
-			t[c] = hostByte
-		case strings.IndexByte("_~!$&'()*+,;=:@/?", byte(c)) >= 0:
-			t[c] = pathByte
-		}
-	}
-	return t
-}()
-
-const (
-	hostByte = 1
-	pathByte = 2
-)
 
 // urlParam reads an optional absolute-URL parameter; "" when absent.
 func urlParam(form url.Values, name string) (string, error) {
