@@ -95,13 +95,7 @@ func (p ParticipantRecord) appendJSON(dst []byte) ([]byte, error) {
 // JSONParticipant is JSON(w, status, *p), without the copy of p that
 // passing it as an interface makes.
 func JSONParticipant(w http.ResponseWriter, status int, p *ParticipantRecord) {
-	buf := bodyBuffers.Get().(*[]byte)
-	defer bodyBuffers.Put(buf)
-	b, err := p.appendJSON((*buf)[:0])
-	writeJSON(w, status, b, err)
-	if cap(b) <= maxPooledBuffer {
-		*buf = b
-	}
+	jsonAppended(w, status, p.appendJSON)
 }
 
 // CallRecord is a Call resource as plain values.
@@ -241,13 +235,7 @@ func (c CallRecord) appendBase(dst []byte, file string) []byte {
 // JSONCall is JSON(w, status, *c), without the copy of c that passing it
 // as an interface makes.
 func JSONCall(w http.ResponseWriter, status int, c *CallRecord) {
-	buf := bodyBuffers.Get().(*[]byte)
-	defer bodyBuffers.Put(buf)
-	b, err := c.appendJSON((*buf)[:0])
-	writeJSON(w, status, b, err)
-	if cap(b) <= maxPooledBuffer {
-		*buf = b
-	}
+	jsonAppended(w, status, c.appendJSON)
 }
 
 // NumberRecord is an IncomingPhoneNumber resource as plain values; the
@@ -330,9 +318,15 @@ func (n NumberRecord) appendJSON(dst []byte) ([]byte, error) {
 // JSONNumber is JSON(w, status, *n), without the copy of n that passing
 // it as an interface makes.
 func JSONNumber(w http.ResponseWriter, status int, n *NumberRecord) {
+	jsonAppended(w, status, n.appendJSON)
+}
+
+// jsonAppended answers status with what appendJSON writes, in a pooled
+// buffer.
+func jsonAppended(w http.ResponseWriter, status int, appendJSON func([]byte) ([]byte, error)) {
 	buf := bodyBuffers.Get().(*[]byte)
 	defer bodyBuffers.Put(buf)
-	b, err := n.appendJSON((*buf)[:0])
+	b, err := appendJSON((*buf)[:0])
 	writeJSON(w, status, b, err)
 	if cap(b) <= maxPooledBuffer {
 		*buf = b
