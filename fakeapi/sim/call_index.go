@@ -207,40 +207,31 @@ func (f CallFilter) match(c *Call) bool {
 
 // latest returns the instant no time matching fs can be after (ok false
 // when fs sets no upper bound).
-func latest(fs []TimeFilter) (t time.Time, ok bool) {
-	for _, f := range fs {
-		var b time.Time
-		switch {
-		case f.Op == '<' && !f.DateOnly:
-			b = f.T
-		case f.Op == '<' || f.Op == '=':
-			ref := f.T.UTC()
-			b = time.Date(ref.Year(), ref.Month(), ref.Day()+1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
-		default:
-			continue
-		}
-		if !ok || b.Before(t) {
-			t, ok = b, true
-		}
-	}
-	return t, ok
-}
+func latest(fs []TimeFilter) (time.Time, bool) { return tightest(fs, '<') }
 
 // earliest returns the instant no time matching fs can be before (ok
 // false when fs sets no lower bound).
-func earliest(fs []TimeFilter) (t time.Time, ok bool) {
+func earliest(fs []TimeFilter) (time.Time, bool) { return tightest(fs, '>') }
+
+// tightest returns the tightest bound fs set on op's side: with '<' the
+// earliest upper bound, with '>' the latest lower one. A filter on a date
+// ('=', or DateOnly) bounds by its whole UTC day.
+func tightest(fs []TimeFilter, op byte) (t time.Time, ok bool) {
 	for _, f := range fs {
 		var b time.Time
 		switch {
-		case f.Op == '>' && !f.DateOnly:
+		case f.Op == op && !f.DateOnly:
 			b = f.T
-		case f.Op == '>' || f.Op == '=':
+		case f.Op == op || f.Op == '=':
 			ref := f.T.UTC()
 			b = time.Date(ref.Year(), ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC)
+			if op == '<' {
+				b = b.AddDate(0, 0, 1).Add(-time.Nanosecond)
+			}
 		default:
 			continue
 		}
-		if !ok || b.After(t) {
+		if !ok || (op == '<' && b.Before(t)) || (op == '>' && b.After(t)) {
 			t, ok = b, true
 		}
 	}
