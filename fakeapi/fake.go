@@ -190,6 +190,7 @@ func New(opts Options) (*Fake, error) {
 	if err := f.keys.init(opts.Seed, opts.APIKeys, f.eng.Now()); err != nil {
 		return nil, err
 	}
+	f.keys.account = basicAuthHeader(opts.AccountSid, opts.AuthToken)
 	// No Client.Timeout: perform bounds each webhook with its context's
 	// deadline, and a Timeout would start a second timer per request.
 	f.hosts = hostRouter{apps: opts.Apps, next: opts.WebhookTransport}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -78,33 +77,8 @@ type keyStore struct {
 	order []*apiKey          // creation order
 
 	// account is the account's Authorization header (basicAuthHeader of
-	// its SID and auth token), made on first use.
-	accountOnce sync.Once
-	account     string
-}
-
-// accountHeader returns the account's Authorization header.
-func (f *Fake) accountHeader() string {
-	s := &f.keys
-	s.accountOnce.Do(func() { s.account = accountHeaders.get(f.opts.AccountSid, f.opts.AuthToken) })
-	return s.account
-}
-
-// accountHeaders keeps the last account's Authorization header, for the
-// next fake of the same account: most fakes of a process have the default
-// credentials, and the header is made once for all of them.
-var accountHeaders headerCache
-
-// headerCache is basicAuthHeader of the credentials last asked for.
-type headerCache struct{ last atomic.Pointer[[3]string] } // user, pass, header
-
-func (c *headerCache) get(user, pass string) string {
-	if e := c.last.Load(); e != nil && e[0] == user && e[1] == pass {
-		return e[2]
-	}
-	h := basicAuthHeader(user, pass)
-	c.last.Store(&[3]string{user, pass, h})
-	return h
+	// its SID and auth token), made by New.
+	account string
 }
 
 // keySeedSalt keeps the SIDs of keys apart from the engine's sequence, so
@@ -257,7 +231,7 @@ type apiKeyUser struct{}
 func (f *Fake) authorize(r *http.Request) (*http.Request, bool) {
 	// Fast path: the header exactly as twilio-go (SetBasicAuth) writes it
 	// for the account or a key. Anything else is decoded below.
-	if h := r.Header.Get("Authorization"); equal(h, f.accountHeader()) {
+	if h := r.Header.Get("Authorization"); equal(h, f.keys.account) {
 		return r, true
 	} else if sid, ok := f.keys.checkHeader(h); ok {
 		return withAPIKey(r, sid), true
