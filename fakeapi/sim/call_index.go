@@ -251,11 +251,9 @@ func tightest(fs []TimeFilter, op byte) (t time.Time, ok bool) {
 // counts off matching calls from the newest.
 func (x *callIndex) page(f CallFilter, off, n int) ([]*Call, bool) {
 	set, exact := &x.all, true
-	pick := func(m map[string]*seqSet[*Call], k string) {
-		if k == "" {
-			return
-		}
-		s := m[k]
+	// pick takes s, the calls one filter given matches (nil: none), when
+	// it is smaller than the set picked so far.
+	pick := func(s *seqSet[*Call]) {
 		if s == nil {
 			s = &seqSet[*Call]{}
 		}
@@ -266,20 +264,17 @@ func (x *callIndex) page(f CallFilter, off, n int) ([]*Call, bool) {
 			set = s
 		}
 	}
-	pick(x.byTo, f.To)
-	pick(x.byFrom, f.From)
-	pick(x.byParent, f.ParentCallSid)
+	if f.To != "" {
+		pick(x.byTo[f.To])
+	}
+	if f.From != "" {
+		pick(x.byFrom[f.From])
+	}
+	if f.ParentCallSid != "" {
+		pick(x.byParent[f.ParentCallSid])
+	}
 	if f.Status != "" {
-		s := x.byStatus[f.Status]
-		if s == nil {
-			s = &seqSet[*Call]{}
-		}
-		if set != &x.all {
-			exact = false
-		}
-		if set == &x.all || s.Len() < set.Len() {
-			set = s
-		}
+		pick(x.byStatus[f.Status])
 	}
 	if len(f.Started) > 0 || len(f.Ended) > 0 {
 		exact = false
